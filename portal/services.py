@@ -1,0 +1,81 @@
+"""Operational services: worker heartbeats and the health check."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
+    """Record that the worker ``hostname`` is alive now.
+
+    Safe to run any number of times: one row per worker, updated in place.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        heartbeat, created = WorkerHeartbeat.objects.select_for_update().get_or_create(
+            hostname=hostname, defaults={"last_seen": now, "beats": 1}
+        )
+        if not created:
+            WorkerHeartbeat.objects.filter(pk=heartbeat.pk).update(
+                last_seen=now, beats=F("beats") + 1
+            )
+            heartbeat.refresh_from_db()
+    return heartbeat
+
+
+def _database_ok() -> bool:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return False
+
+
+def _broker_ok() -> bool:
+    from portal.celery import app
+
+    if app.conf.task_always_eager:
+        return True  # no broker configured: tasks run in-process
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:  # kombu raises many transport-specific errors
+        logger.exception("Health check: the broker does not answer")
+        return False
+
+
+def health_check() -> dict:
+    """Check the database and the broker; report the workers' last heartbeat.
+
+    Return ``{"status": "ok" | "down", "checks": {...}, "down": [...]}``.
+    Workers are reported but do not fail the check: a web host stays useful to
+    subscribers while the background work catches up.
+    """
+    checks = {
+        "database": "ok" if _database_ok() else "down",
+        "broker": "ok" if _broker_ok() else "down",
+    }
+    down = [name for name, state in checks.items() if state != "ok"]
+    result = {"status": "down" if down else "ok", "checks": checks, "down": down}
+    if not down:
+        from portal.celery import app
+
+        if app.conf.task_always_eager:
+            result["workers"] = "in-process"
+        else:
+            since = timezone.now() - timedelta(
+                seconds=settings.PORTAL_WORKER_SILENT_AFTER
+            )
+            result["workers"] = WorkerHeartbeat.objects.seen_since(since).count()
+    return result
