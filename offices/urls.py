@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "offices"
+
+urlpatterns = [
+    path("", views.OfficeListView.as_view(), name="list"),
+]

@@ -1,0 +1,42 @@
+"""Operator contacts for every page: the footer and the hotline page use them."""
+
+import phonenumbers
+from django.conf import settings
+
+
+def _phone(value: str) -> dict | None:
+    """Return the display form and tel: link of a configured phone number."""
+    if not value:
+        return None
+    try:
+        number = phonenumbers.parse(value, "RU")
+    except phonenumbers.NumberParseException:
+        return {"display": value, "tel": ""}
+    return {
+        "display": phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.NATIONAL
+        ),
+        "tel": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+    }
+
+
+def contacts(request):
+    social = [
+        {"code": code, "url": url}
+        for code, url in settings.PORTAL_SOCIAL_LINKS.items()
+        if url
+    ]
+    return {
+        "hotline_individuals": _phone(settings.PORTAL_HOTLINE_INDIVIDUALS),
+        "hotline_business": _phone(settings.PORTAL_HOTLINE_BUSINESS),
+        "social_links": social,
+    }
+
+
+def navigation(request):
+    """Name the main-menu section the current page belongs to."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return {"nav_section": ""}
+    section = match.url_name if match.namespace == "tickets" else match.namespace
+    return {"nav_section": section or match.url_name or ""}

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from portal.demo import DEMO_LOGINS, demo_people_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        created = demo_people_load()
+        self.stdout.write(
+            _("Demo data loaded: %(count)d new users.") % {"count": len(created)}
+        )
+        self.stdout.write("")
+        self.stdout.write(_("Demo logins (http://127.0.0.1:8000/account/login/):"))
+        for login in DEMO_LOGINS:
+            self.stdout.write(
+                f"  {login.role!s:<22} {login.username:<12} {login.password}"
+            )
+        self.stdout.write(_("Staff sign in to the support desk at /admin/."))
