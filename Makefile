@@ -1,0 +1,60 @@
+# make run   — set up and serve the portal on embedded defaults (SQLite, in-process tasks)
+# make test  — set up and run the whole test suite
+# See README.md for the production shape (PostgreSQL, Redis, gunicorn, Celery).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup migrate demo worker beat lint messages static bench clean
+
+$(STAMP): requirements.txt requirements-build.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# Old sdists (XStatic) still import pkg_resources while building.
+	PIP_CONSTRAINT=$(CURDIR)/requirements-build.txt $(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	mkdir -p var/mail var/media
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) demo_data
+
+run: export DJANGO_DEBUG ?= 1
+run: demo
+	@echo "Serving the portal at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+worker: setup
+	$(BIN)/celery -A portal worker --loglevel INFO
+
+beat: setup
+	$(BIN)/celery -A portal beat --loglevel INFO
+
+lint: setup
+	$(BIN)/ruff check .
+
+messages: export DJANGO_DEBUG ?= 1
+messages: setup
+	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) compilemessages -l ru -l en --ignore=.venv
+
+static: setup
+	$(MANAGE) collectstatic --noinput
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3 var/static var/test-media

@@ -1,0 +1,128 @@
+"""Fixtures shared by every app's tests.
+
+Tests that need PostgreSQL, Redis, a Celery worker or Chromium skip with a
+reason when those are missing. ``PORTAL_REQUIRE`` (comma-separated: postgres,
+redis, chromium) turns such a skip into a failure; .ci/run sets it.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from portal.celery import app as celery_app
+from portal.testing import need
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def require_postgres():
+    engine = settings.DATABASES["default"]["ENGINE"]
+    need(
+        "postgres",
+        engine == "django.db.backends.postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://…",
+    )
+
+
+@pytest.fixture
+def require_redis():
+    url = settings.CELERY_BROKER_URL
+    need(
+        "redis",
+        url.startswith("redis://") and _reachable(url, 6379),
+        "needs Redis: set REDIS_URL=redis://… to a running server",
+    )
+    return url
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """Send tasks through the given broker (not in-process) for one test."""
+    saved = {
+        "broker_url": celery_app.conf.broker_url,
+        "task_always_eager": celery_app.conf.task_always_eager,
+    }
+
+    def use(url):
+        # Celery reads CELERY_BROKER_URL from the environment before its config.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
+        celery_app.conf.update(broker_url=url, task_always_eager=False)
+
+    yield use
+    celery_app.conf.update(**saved)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    need(
+        "chromium",
+        shutil.which(CHROMIUM) is not None,
+        f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM
+    # refuses to run there unless told the calls are really synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser page (Russian, phone-sized when asked) on the live server."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="ru-RU",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = page.console_errors = []  # a test expecting an error clears it
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+    )
+    yield page
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"

@@ -1,0 +1,122 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-key-for-the-deploy-check",
+    "ALLOWED_HOSTS": "lk.operator.example",
+}
+
+
+def run_manage(*args, env_overrides=None, drop=()):
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(env_overrides or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get(reverse("home"))
+
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_production_settings_secure_cookies_and_hsts():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS > 0, s.SECURE_SSL_REDIRECT)",
+        env_overrides=PRODUCTION_ENV,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "True",
+        "True",
+    ]
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_uploads_are_not_served_from_a_public_path(client, settings):
+    secret = Path(settings.MEDIA_ROOT) / "attachments" / "passport.pdf"
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(b"%PDF-1.4 private")
+
+    assert client.get("/media/attachments/passport.pdf").status_code == 404
+    assert client.get("/static/attachments/passport.pdf").status_code == 404
+    assert not str(settings.MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "variable"),
+    [
+        ({"DATABASE_URL": "postgress//nobody"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://u:p@db:notaport/portal"}, "DATABASE_URL"),
+        ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL"),
+        ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG"),
+        ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
+        ({"HOTLINE_PHONE_INDIVIDUALS": "call us"}, "HOTLINE_PHONE_INDIVIDUALS"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line_naming_the_variable(overrides, variable):
+    result = run_manage(
+        "check", env_overrides={**PRODUCTION_ENV, "DJANGO_DEBUG": "1", **overrides}
+    )
+
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration error: ")
+    assert variable in lines[0]
+    assert "p@db" not in lines[0]  # a password in the URL is never echoed
+
+
+def test_missing_secret_key_is_fatal_outside_debug():
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_DEBUG": "0", "ALLOWED_HOSTS": "lk.operator.example"},
+        drop=("DJANGO_SECRET_KEY",),
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
+    )

@@ -1,0 +1,109 @@
+"""A task travels through Redis to a real `celery worker` and writes to PostgreSQL."""
+
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.models import WorkerHeartbeat
+from portal.tasks import worker_heartbeat
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker(require_postgres, require_redis, tmp_path):
+    """Start `celery -A portal worker` on a private queue against the test database."""
+    queue = f"pytest-{uuid.uuid4().hex[:12]}"
+    node = f"{queue}@localhost"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "worker-test-secret-key-" + "0123456789abcdef" * 3,
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": require_redis,
+    }
+    celery = Path(sys.executable).with_name("celery")
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                str(celery),
+                "-A",
+                "portal",
+                "worker",
+                "--pool",
+                "solo",
+                "-Q",
+                queue,
+                "-n",
+                node,
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield {"queue": queue, "node": node, "log": log, "process": process}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_task_goes_through_redis_to_a_real_worker_and_writes_to_postgres(
+    worker, broker, require_redis
+):
+    broker(require_redis)  # this test sends through the real broker, not in-process
+
+    worker_heartbeat.apply_async(queue=worker["queue"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(hostname=worker["node"]).exists():
+            break
+        assert worker["process"].poll() is None, worker["log"].read_text()
+        time.sleep(0.25)
+    else:
+        pytest.fail(
+            "no heartbeat within 60 s; worker log:\n" + worker["log"].read_text()
+        )
+
+    heartbeat = WorkerHeartbeat.objects.get(hostname=worker["node"])
+    assert heartbeat.beats == 1
+    assert "redis://" in worker["log"].read_text()  # the worker listened on Redis
+
+    # Delivered twice, the task still leaves one row per worker.
+    worker_heartbeat.apply_async(queue=worker["queue"])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        heartbeat.refresh_from_db()
+        if heartbeat.beats == 2:
+            break
+        time.sleep(0.25)
+    assert heartbeat.beats == 2
+    assert WorkerHeartbeat.objects.filter(hostname=worker["node"]).count() == 1
