@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -11,6 +14,11 @@ admin.site.index_title = _("Support desk")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links to.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("", include("tickets.urls")),

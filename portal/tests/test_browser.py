@@ -96,3 +96,18 @@ def test_styled_404_in_the_browser(page):
 
     assert response.status == 404
     assert page.get_by_role("heading", level=1).inner_text() == "Страница не найдена"
+
+
+def test_staff_sign_in_to_the_support_desk_under_the_csp(page):
+    from django.core.management import call_command
+
+    call_command("demo_data")
+    page.goto("/admin/")
+
+    page.get_by_label("Имя пользователя").fill("agent")
+    page.get_by_label("Пароль").fill("demo-agent-2026")
+    page.get_by_role("button", name="Войти").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Рабочее место поддержки"
+    page.get_by_role("button", name="Выйти").click()
+    # The page fixture fails the test on any console error, CSP violations included.

@@ -146,3 +146,11 @@ def test_account_page_asks_to_sign_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_favicon_request_reaches_the_portal_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200
