@@ -47,8 +47,8 @@ lint: setup
 
 messages: export DJANGO_DEBUG ?= 1
 messages: setup
-	$(MANAGE) makemessages -l ru -l en --ignore=.venv --ignore=var --no-obsolete
-	$(MANAGE) compilemessages -l ru -l en --ignore=.venv
+	$(MANAGE) makemessages -l ru --ignore=.venv --ignore=var --no-obsolete
+	$(MANAGE) compilemessages -l ru --ignore=.venv
 
 static: setup
 	$(MANAGE) collectstatic --noinput

@@ -13,7 +13,7 @@ class Command(BaseCommand):
             _("Demo data loaded: %(count)d new users.") % {"count": len(created)}
         )
         self.stdout.write("")
-        self.stdout.write(_("Demo logins (http://127.0.0.1:8000/account/login/):"))
+        self.stdout.write(_("Demo logins (subscribers sign in at /account/login/):"))
         for login in DEMO_LOGINS:
             self.stdout.write(
                 f"  {login.role!s:<22} {login.username:<12} {login.password}"
