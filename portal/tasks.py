@@ -1,4 +1,5 @@
 from celery import shared_task
+from celery.signals import worker_ready
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -7,3 +8,11 @@ def worker_heartbeat(self):
     from portal.services import worker_heartbeat_record
 
     worker_heartbeat_record(hostname=self.request.hostname or "in-process")
+
+
+@worker_ready.connect
+def _worker_heartbeat_on_start(sender, **kwargs):
+    """Record a worker as soon as it starts, not only at beat's first tick."""
+    from portal.services import worker_heartbeat_record
+
+    worker_heartbeat_record(hostname=sender.hostname)

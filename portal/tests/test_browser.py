@@ -108,6 +108,8 @@ def test_staff_sign_in_to_the_support_desk_under_the_csp(page):
     page.get_by_label("Пароль").fill("demo-agent-2026")
     page.get_by_role("button", name="Войти").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Рабочее место поддержки"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Рабочее место поддержки"
+    )
     page.get_by_role("button", name="Выйти").click()
     # The page fixture fails the test on any console error, CSP violations included.

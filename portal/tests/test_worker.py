@@ -76,34 +76,33 @@ def worker(require_postgres, require_redis, tmp_path):
             process.wait()
 
 
+def _wait_for_beats(hostname, beats, worker, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        row = WorkerHeartbeat.objects.filter(hostname=hostname).first()
+        if row is not None and row.beats >= beats:
+            return row
+        assert worker["process"].poll() is None, worker["log"].read_text()
+        time.sleep(0.25)
+    pytest.fail(
+        f"no heartbeat {beats} in {seconds} s; log:\n" + worker["log"].read_text()
+    )
+
+
 def test_task_goes_through_redis_to_a_real_worker_and_writes_to_postgres(
     worker, broker, require_redis
 ):
     broker(require_redis)  # this test sends through the real broker, not in-process
+    # A starting worker records itself at once, before any task.
+    started = _wait_for_beats(worker["node"], 1, worker)
+    assert started.beats == 1
 
     worker_heartbeat.apply_async(queue=worker["queue"])
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if WorkerHeartbeat.objects.filter(hostname=worker["node"]).exists():
-            break
-        assert worker["process"].poll() is None, worker["log"].read_text()
-        time.sleep(0.25)
-    else:
-        pytest.fail(
-            "no heartbeat within 60 s; worker log:\n" + worker["log"].read_text()
-        )
 
-    heartbeat = WorkerHeartbeat.objects.get(hostname=worker["node"])
-    assert heartbeat.beats == 1
+    assert _wait_for_beats(worker["node"], 2, worker).beats == 2
     assert "redis://" in worker["log"].read_text()  # the worker listened on Redis
 
-    # Delivered twice, the task still leaves one row per worker.
+    # Delivered again, the task still leaves one row per worker.
     worker_heartbeat.apply_async(queue=worker["queue"])
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        heartbeat.refresh_from_db()
-        if heartbeat.beats == 2:
-            break
-        time.sleep(0.25)
-    assert heartbeat.beats == 2
+    assert _wait_for_beats(worker["node"], 3, worker).beats == 3
     assert WorkerHeartbeat.objects.filter(hostname=worker["node"]).count() == 1
