@@ -109,10 +109,10 @@ def browser(_playwright):
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser page (Russian, phone-sized when asked) on the live server."""
+    """A fresh browser page on the live server, in an English-language browser."""
     context = browser.new_context(
         base_url=live_server.url,
-        locale="ru-RU",
+        locale="en-US",  # Russian must not depend on the browser
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(10_000)

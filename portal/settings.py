@@ -29,12 +29,15 @@ def _env_value(read, name, **kwargs):
     """Read one variable; turn any parse error into a message naming it."""
     try:
         return read(name, **kwargs)
-    except ImproperlyConfigured:
-        raise
+    except ImproperlyConfigured as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
     except Exception as exc:
         raise ImproperlyConfigured(
             f"{name} has a value that cannot be used ({type(exc).__name__}: {exc})."
         ) from None
+
+
+_SUPPORTED_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
 
 
 def _database_from_env():
@@ -42,9 +45,9 @@ def _database_from_env():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # environ only warns on an unknown scheme
         config = _env_value(env.db_url, "DATABASE_URL", default=default)
-    if not config.get("ENGINE") or not config.get("NAME"):
+    if config.get("ENGINE") not in _SUPPORTED_ENGINES or not config.get("NAME"):
         raise ImproperlyConfigured(
-            "DATABASE_URL is not a valid database URL; expected for example "
+            "DATABASE_URL is not a supported database URL; expected "
             "postgres://user:password@host:5432/portal or sqlite:////path/db.sqlite3."
         )
     config["CONN_MAX_AGE"] = _env_value(env.int, "DATABASE_CONN_MAX_AGE", default=60)
@@ -71,11 +74,17 @@ def _env_bool(name, default):
     )
 
 
-def _phone_setting(name, default):
-    """Read a phone number shown to subscribers; return it in E.164."""
+def _phone_setting(name, demo_default):
+    """Read a phone number shown to subscribers; return it in E.164.
+
+    Outside DEBUG the number is required: a wrong hotline number shown to
+    subscribers is worse than a failed start.
+    """
     import phonenumbers
 
-    raw = env.str(name, default=default)
+    raw = env.str(name, default=demo_default if DEBUG else "")
+    if not raw:
+        raise ImproperlyConfigured(f"{name} is required when DJANGO_DEBUG is off.")
     try:
         number = phonenumbers.parse(raw, "RU")
     except phonenumbers.NumberParseException:
@@ -141,10 +150,11 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,6 +208,10 @@ else:
 # it; files reach their owner and staff only through views that check access.
 MEDIA_ROOT = Path(_env_value(env.str, "MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+if MEDIA_ROOT.resolve().is_relative_to((BASE_DIR / "static").resolve()):
+    raise ImproperlyConfigured(
+        "MEDIA_ROOT must not be inside the public static/ folder."
+    )
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -243,6 +257,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", _xstatic_dir("xstatic.pkg.bootstrap")),
 ]
+if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
+    raise ImproperlyConfigured("MEDIA_ROOT must not be inside STATIC_ROOT.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -308,7 +324,6 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes talk plain HTTP inside the cluster
 SECURE_HSTS_SECONDS = _env_value(
     env.int, "SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000
 )

@@ -9,6 +9,8 @@ _TEST_ENV = {
     "DJANGO_SECRET_KEY": "test-only-secret-key-not-for-production-use-0123456789",
     "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
+    "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
+    "HOTLINE_PHONE_BUSINESS": "+78002003000",
 }
 _added = [key for key in _TEST_ENV if key not in os.environ]
 os.environ.update({key: _TEST_ENV[key] for key in _added})

@@ -17,7 +17,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links to.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
+        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=False),
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),

@@ -73,3 +73,14 @@ def test_healthz_reports_a_real_redis_broker(client, broker, require_redis):
 
 def test_healthz_refuses_writes(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_healthz_answers_a_probe_that_uses_the_backend_ip_as_host(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.3.17:8000")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_other_pages_still_refuse_unknown_hosts(client):
+    assert client.get("/", HTTP_HOST="10.0.3.17:8000").status_code == 400

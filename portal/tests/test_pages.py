@@ -151,6 +151,21 @@ def test_account_page_asks_to_sign_in(client):
 def test_favicon_request_reaches_the_portal_icon(client):
     response = client.get("/favicon.ico")
 
-    assert response.status_code == 301
+    assert response.status_code == 302  # the hashed name changes with releases
     assert response["Location"] == "/static/img/favicon.svg"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_russian_is_shown_whatever_the_browser_language(client):
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="ru">' in response.content.decode()
+    assert response["Content-Language"] == "ru"
+
+
+def test_language_cookie_with_an_unknown_language_falls_back_to_russian(client):
+    client.cookies["django_language"] = "de"
+
+    response = client.get(reverse("home"))
+
+    assert '<html lang="ru">' in response.content.decode()

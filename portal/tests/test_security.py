@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x" * 20 + "production-like-secret-key-for-the-deploy-check",
     "ALLOWED_HOSTS": "lk.operator.example",
+    "HOTLINE_PHONE_INDIVIDUALS": "8 800 100-08-00",
+    "HOTLINE_PHONE_BUSINESS": "8 800 200-30-00",
 }
 
 
@@ -94,6 +96,9 @@ def test_uploads_are_not_served_from_a_public_path(client, settings):
         ({"DJANGO_DEBUG": "perhaps"}, "DJANGO_DEBUG"),
         ({"SECURE_HSTS_SECONDS": "a year"}, "SECURE_HSTS_SECONDS"),
         ({"HOTLINE_PHONE_INDIVIDUALS": "call us"}, "HOTLINE_PHONE_INDIVIDUALS"),
+        ({"DATABASE_URL": "mysql://u:p@db/portal"}, "DATABASE_URL"),
+        ({"EMAIL_URL": "smtpx://u:p@mail.example:25"}, "EMAIL_URL"),
+        ({"MEDIA_ROOT": "static/uploads"}, "MEDIA_ROOT"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(overrides, variable):
@@ -109,6 +114,20 @@ def test_bad_configuration_stops_with_one_line_naming_the_variable(overrides, va
     assert "p@db" not in lines[0]  # a password in the URL is never echoed
 
 
+def test_hotline_numbers_are_required_outside_debug():
+    without = {k: v for k, v in PRODUCTION_ENV.items() if k != "HOTLINE_PHONE_BUSINESS"}
+
+    result = run_manage(
+        "check", env_overrides=without, drop=("HOTLINE_PHONE_BUSINESS",)
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Configuration error: "
+        "HOTLINE_PHONE_BUSINESS is required when DJANGO_DEBUG is off."
+    )
+
+
 def test_missing_secret_key_is_fatal_outside_debug():
     result = run_manage(
         "check",
@@ -120,3 +139,21 @@ def test_missing_secret_key_is_fatal_outside_debug():
     assert result.stderr.strip() == (
         "Configuration error: DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off."
     )
+
+
+def test_gunicorn_stops_instead_of_restarting_workers_on_bad_configuration():
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update({**PRODUCTION_ENV, "DATABASE_URL": "postgress//nobody"})
+
+    result = subprocess.run(
+        [str(gunicorn), "portal.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert result.stderr.count("Configuration error: DATABASE_URL") == 1
