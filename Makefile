@@ -12,10 +12,11 @@ PORT ?= 8000
 
 .PHONY: run test setup migrate demo worker beat lint messages static bench clean
 
+# requirements-build.txt pins setuptools for old sdists (XStatic) that still
+# import pkg_resources while building.
 $(STAMP): requirements.txt requirements-build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	# Old sdists (XStatic) still import pkg_resources while building.
 	PIP_CONSTRAINT=$(CURDIR)/requirements-build.txt $(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
@@ -36,10 +37,18 @@ run: demo
 test: setup
 	$(BIN)/pytest
 
+define need-broker
+	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { \
+	  echo "make $@ needs a broker: set REDIS_URL (or CELERY_BROKER_URL); without one, tasks run in-process."; \
+	  exit 2; }
+endef
+
 worker: setup
+	$(need-broker)
 	$(BIN)/celery -A portal worker --loglevel INFO
 
 beat: setup
+	$(need-broker)
 	$(BIN)/celery -A portal beat --loglevel INFO
 
 lint: setup

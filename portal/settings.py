@@ -303,10 +303,9 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "portal.tasks.worker_heartbeat", "schedule": 60.0},
-}
-# How old a worker's last heartbeat may be before /healthz reports it as silent.
+CELERY_BEAT_SCHEDULE = {}  # periodic tasks (SLA watch, …) are added by their apps
+# How old a worker's last heartbeat may be before /healthz stops counting it
+# (each worker records one a minute, see portal.tasks.WorkerHeartbeatStep).
 PORTAL_WORKER_SILENT_AFTER = 300
 
 # Security ------------------------------------------------------------------

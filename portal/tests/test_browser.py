@@ -98,10 +98,12 @@ def test_styled_404_in_the_browser(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Страница не найдена"
 
 
-def test_staff_sign_in_to_the_support_desk_under_the_csp(page):
+def test_staff_sign_in_to_the_support_desk_under_the_csp(page, settings):
     from django.core.management import call_command
 
+    settings.DEBUG = True
     call_command("demo_data")
+    settings.DEBUG = False
     page.goto("/admin/")
 
     page.get_by_label("Имя пользователя").fill("agent")

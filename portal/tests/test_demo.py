@@ -1,12 +1,26 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from portal.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    settings.DEBUG = True  # as under make run
+
+
+def test_demo_data_refuses_to_run_outside_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("demo_data")
+
+    assert not get_user_model().objects.exists()
 
 
 def test_demo_data_is_idempotent_and_prints_every_login(capsys):

@@ -37,6 +37,8 @@ def worker(require_postgres, require_redis, tmp_path):
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "worker-test-secret-key-" + "0123456789abcdef" * 3,
         "ALLOWED_HOSTS": "localhost",
+        "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
+        "HOTLINE_PHONE_BUSINESS": "+78002003000",
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": require_redis,
     }

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.demo import DEMO_LOGINS, demo_people_load
@@ -8,6 +9,11 @@ class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            # The demo passwords are public; they must never reach production.
+            raise CommandError(
+                _("Demo data is loaded only with DJANGO_DEBUG=1 (make run sets it).")
+            )
         created = demo_people_load()
         self.stdout.write(
             _("Demo data loaded: %(count)d new users.") % {"count": len(created)}
