@@ -11,12 +11,15 @@ def _phone(value: str) -> dict | None:
     try:
         number = phonenumbers.parse(value, "RU")
     except phonenumbers.NumberParseException:
-        return {"display": value, "tel": ""}
+        return {"display": value, "tel": "", "toll_free": False}
     return {
         "display": phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.NATIONAL
         ),
         "tel": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        # 8 800 numbers are free to call from anywhere in Russia.
+        "toll_free": phonenumbers.number_type(number)
+        == phonenumbers.PhoneNumberType.TOLL_FREE,
     }
 
 

@@ -46,3 +46,13 @@ def test_sign_out_returns_home(client, user):
 
 def test_user_model_is_the_portal_one():
     assert get_user_model()._meta.label == "accounts.User"
+
+
+def test_empty_sign_in_lists_each_missing_field_in_the_summary(client):
+    response = client.post(reverse("accounts:login"), {"username": "", "password": ""})
+
+    html = response.content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_username"' in summary
+    assert 'href="#id_password"' in summary
+    assert "Это поле обязательно для заполнения." in summary

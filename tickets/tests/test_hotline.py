@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -27,12 +29,29 @@ def test_hotline_lists_what_to_prepare_and_when_a_technician_is_needed(client):
     assert reverse("tickets:feedback") in html
 
 
-def test_hotline_invents_no_wait_time(client):
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_hotline_keeps_a_place_for_the_wait_time_but_invents_no_number(
+    client, language
+):
+    client.cookies["django_language"] = language
+
     html = client.get(reverse("tickets:hotline")).content.decode()
 
-    assert "мин" not in html.split("<main", 1)[1].split("</main>", 1)[0].replace(
-        "минут", ""
-    )
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert 'id="wait-time"' in main
+    assert not re.search(r"\d+\s*(мин|min|час|hour|сек|sec)", main, re.IGNORECASE)
+
+
+def test_free_call_is_promised_only_for_toll_free_numbers(client, settings):
+    settings.PORTAL_HOTLINE_INDIVIDUALS = "+78001000800"
+    settings.PORTAL_HOTLINE_BUSINESS = "+74957777777"  # a Moscow number, not free
+
+    html = client.get(reverse("tickets:hotline")).content.decode()
+
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert main.count("Звонок по России бесплатный.") == 1
+    business = main.split('id="hotline-business"', 1)[1]
+    assert "бесплатный" not in business.split("</section>", 1)[0]
 
 
 def test_hotline_in_english(client):
