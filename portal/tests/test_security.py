@@ -18,6 +18,10 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "lk.operator.example",
     "HOTLINE_PHONE_INDIVIDUALS": "8 800 100-08-00",
     "HOTLINE_PHONE_BUSINESS": "8 800 200-30-00",
+    # check --deploy does not connect; these only have to look like production.
+    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://portal:secret@smtp.operator.example:587",
 }
 
 
@@ -75,6 +79,26 @@ def test_deploy_check_is_clean_with_production_settings():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_warns_about_each_embedded_default():
+    embedded = {
+        k: v
+        for k, v in PRODUCTION_ENV.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL")
+    }
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides=embedded,
+        drop=("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "EMAIL_URL"),
+    )
+
+    assert result.returncode == 1
+    for code in ("portal.W001", "portal.W002", "portal.W003"):
+        assert code in result.stderr
 
 
 def test_uploads_are_not_served_from_a_public_path(client, settings):
