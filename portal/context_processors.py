@@ -3,6 +3,8 @@
 import phonenumbers
 from django.conf import settings
 
+from .navigation import SECTIONS
+
 
 def _phone(value: str) -> dict | None:
     """Return the display form and tel: link of a configured phone number."""
@@ -37,9 +39,10 @@ def contacts(request):
 
 
 def navigation(request):
-    """Name the main-menu section the current page belongs to."""
+    """List the main sections and name the one the current page belongs to."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return {"nav_section": ""}
-    section = match.url_name if match.namespace == "tickets" else match.namespace
-    return {"nav_section": section or match.url_name or ""}
+    current = ""
+    if match is not None:
+        section = match.url_name if match.namespace == "tickets" else match.namespace
+        current = section or match.url_name or ""
+    return {"nav_sections": SECTIONS, "nav_section": current}
