@@ -1,4 +1,4 @@
-"""Operator contacts for every page: the footer and the hotline page use them."""
+"""Context for every page: the operator's contacts and the main sections."""
 
 import phonenumbers
 from django.conf import settings
@@ -6,14 +6,12 @@ from django.conf import settings
 from .navigation import SECTIONS
 
 
-def _phone(value: str) -> dict | None:
-    """Return the display form and tel: link of a configured phone number."""
-    if not value:
-        return None
-    try:
-        number = phonenumbers.parse(value, "RU")
-    except phonenumbers.NumberParseException:
-        return {"display": value, "tel": "", "toll_free": False}
+def _phone(value: str) -> dict:
+    """Return the display form and tel: link of a configured phone number.
+
+    Settings refuse to start with a missing or invalid number, so it parses.
+    """
+    number = phonenumbers.parse(value, "RU")
     return {
         "display": phonenumbers.format_number(
             number, phonenumbers.PhoneNumberFormat.NATIONAL

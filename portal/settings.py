@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import environ
+import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -131,7 +132,6 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",
@@ -178,7 +178,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
                 "portal.context_processors.contacts",
                 "portal.context_processors.navigation",
             ],
@@ -244,18 +243,11 @@ USE_TZ = True
 # Static files (own assets under static/, vendor packages from PyPI) ---------
 
 
-def _xstatic_dir(module):
-    """Return the data folder of an installed XStatic package."""
-    import importlib
-
-    return importlib.import_module(module).BASE_DIR
-
-
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(_env_value(env.str, "STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("vendor/bootstrap", _xstatic_dir("xstatic.pkg.bootstrap")),
+    ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
 if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
     raise ImproperlyConfigured("MEDIA_ROOT must not be inside STATIC_ROOT.")
