@@ -16,8 +16,8 @@ PORT ?= 8000
 # import pkg_resources while building.
 $(STAMP): requirements.txt requirements-build.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	PIP_CONSTRAINT=$(CURDIR)/requirements-build.txt $(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet "pip==26.3"
+	$(BIN)/python -m pip install --quiet --build-constraint requirements-build.txt -r requirements.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
