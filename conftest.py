@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from portal.celery import app as celery_app
 from portal.testing import need
@@ -80,6 +81,12 @@ def broker(monkeypatch):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with no rate-limit counters left by another."""
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

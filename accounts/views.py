@@ -1,16 +1,342 @@
+"""Pages of the personal account: thin views that validate, call a service, redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, FormView, TemplateView
+
+from portal.throttle import client_ip
+
+from . import services
+from .forms import (
+    AccountLinkForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    ProfileForm,
+    SetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from .models import PersonalAccount, Service, User
+
+
+def _remember_language(response, language):
+    """Make the portal speak the user's language from now on (the switch's cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
+class SubscriberRequiredMixin(LoginRequiredMixin):
+    """Pages of a subscriber's own data; staff without a subscriber are sent home."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.subscriber_id is None:
+            return redirect("accounts:home")
+        return super().dispatch(request, *args, **kwargs)
+
+
+# Sign-in -----------------------------------------------------------------------
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.get_user().subscriber_id:
+            _remember_language(response, form.get_user().language)
+        return response
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """Answer a sign-in while django-axes holds it: the form, the login kept, a reason.
+
+    The answer is the same whether the login exists or not.
+    """
+    form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.POST.get("next", ""), "locked_out": True},
+        status=429,
+    )
 
 
 class LogoutView(auth_views.LogoutView):
     pass
 
 
+# Sign-up -----------------------------------------------------------------------
+
+
+class SignUpView(FormView):
+    template_name = "accounts/signup.html"
+    form_class = SignUpForm
+    success_url = reverse_lazy("accounts:signup_done")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("accounts:home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not services.signup_allowed(ip_address=client_ip(self.request)):
+            form.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Too many sign-ups from this address. Please try again "
+                        "in an hour."
+                    ),
+                    code="throttled",
+                ),
+            )
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        # The same answer whether the e-mail is new or already registered.
+        services.subscriber_sign_up(
+            category=data["category"],
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password1"],
+            client=services.ClientInfo.from_request(self.request),
+            marketing=data["marketing"],
+            language=self.request.LANGUAGE_CODE,
+            organisation=data["organisation"],
+        )
+        self.request.session["signup_email"] = data["email"]
+        return super().form_valid(form)
+
+
+class SignUpDoneView(TemplateView):
+    template_name = "accounts/signup_done.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            email=self.request.session.get("signup_email", ""),
+            valid_days=settings.PASSWORD_RESET_TIMEOUT // 86400,
+            **kwargs,
+        )
+
+
+class SignUpConfirmView(TemplateView):
+    """Confirm the e-mail of a sign-up: a button, so that mail scanners that open
+    links do not confirm on their own."""
+
+    template_name = "accounts/signup_confirm.html"
+
+    def get_user(self):
+        try:
+            pk = urlsafe_base64_decode(self.kwargs["uidb64"]).decode()
+            user = User.objects.get(pk=pk)
+        except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+            return None
+        if services.email_confirmation_token.check_token(user, self.kwargs["token"]):
+            return user
+        return None
+
+    def get(self, request, *args, **kwargs):
+        user = self.get_user()
+        return self.render_to_response(
+            self.get_context_data(valid=user is not None), status=200
+        )
+
+    def post(self, request, *args, **kwargs):
+        user = self.get_user()
+        if user is None:
+            return self.render_to_response(self.get_context_data(valid=False))
+        services.user_email_confirm(user=user)
+        user.refresh_from_db()
+        login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
+        messages.success(
+            request,
+            _(
+                "Your e-mail is confirmed. Welcome! Link your personal account "
+                "to see its balance and services."
+            ),
+        )
+        return _remember_language(redirect("accounts:home"), user.language)
+
+
+# Password reset and change ---------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_password_reset_done(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(SubscriberRequiredMixin, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("The password is changed."))
+        return super().form_valid(form)
+
+
+# The personal account ------------------------------------------------------------
+
+
 class AccountHomeView(LoginRequiredMixin, TemplateView):
+    """The dashboard: personal accounts with balance and debt, services, tickets."""
+
     template_name = "accounts/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.subscriber_id is None:
+            return context
+        accounts = PersonalAccount.objects.for_user(user).prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.select_related("service_type", "tariff"),
+            )
+        )
+        totals = accounts.aggregate(balance=Sum("balance"), debt=Sum("debt"))
+        context.update(
+            subscriber=user.subscriber,
+            accounts=accounts,
+            total_debt=totals["debt"] or 0,
+        )
+        return context
+
+
+class AccountDetailView(SubscriberRequiredMixin, DetailView):
+    template_name = "accounts/account_detail.html"
+    context_object_name = "account"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            PersonalAccount.objects.for_user(self.request.user).prefetch_related(
+                Prefetch(
+                    "services",
+                    queryset=Service.objects.select_related("service_type", "tariff"),
+                )
+            ),
+            number=self.kwargs["number"],
+        )
+
+
+class AccountLinkView(SubscriberRequiredMixin, FormView):
+    template_name = "accounts/account_link.html"
+    form_class = AccountLinkForm
+
+    def form_valid(self, form):
+        try:
+            account = services.account_link(
+                user=self.request.user,
+                number=form.cleaned_data["number"],
+                contract_number=form.cleaned_data["contract_number"],
+            )
+        except services.AccountLinkError as exc:
+            form.add_error(None, ValidationError(exc.message, code=exc.code))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Personal account %(number)s is linked to your profile.")
+            % {"number": account.number},
+        )
+        return redirect(account)
+
+
+class ProfileView(SubscriberRequiredMixin, FormView):
+    template_name = "accounts/profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        user = self.request.user
+        subscriber = user.subscriber
+        return {
+            "full_name": user.full_name,
+            "phone": user.phone.as_national if user.phone else "",
+            "reply_channel": user.reply_channel,
+            "language": user.language,
+            "marketing": services.marketing_consent_given(user=user),
+            "organisation_name": subscriber.name,
+            "inn": subscriber.inn,
+            "kpp": subscriber.kpp,
+            "ogrn": subscriber.ogrn,
+            "contact_person": subscriber.contact_person,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        user = services.profile_update(
+            user=self.request.user,
+            client=services.ClientInfo.from_request(self.request),
+            full_name=data["full_name"],
+            phone=data["phone"],
+            reply_channel=data["reply_channel"],
+            language=data["language"],
+            marketing=data["marketing"],
+            organisation=data.get("organisation"),
+        )
+        messages.success(self.request, _("The profile is saved."))
+        return _remember_language(super().form_valid(form), user.language)
+
+
+# Legal texts -------------------------------------------------------------------------
+
+
+class LegalTextView(TemplateView):
+    """A legal text that names the operator and carries its version."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            operator_name=settings.PORTAL_OPERATOR_NAME,
+            operator_address=settings.PORTAL_OPERATOR_ADDRESS,
+            version=settings.PORTAL_CONSENT_VERSION,
+            **kwargs,
+        )
+
+
+class ConsentView(LegalTextView):
+    template_name = "accounts/consent.html"
+
+
+class PrivacyPolicyView(LegalTextView):
+    template_name = "accounts/privacy.html"

@@ -29,9 +29,6 @@ class DemoLogin:
 
 DEMO_LOGINS = [
     DemoLogin(
-        _("subscriber"), "subscriber", "demo-subscriber-2026", "Анна", "Смирнова"
-    ),
-    DemoLogin(
         _("support agent"),
         "agent",
         "demo-agent-2026",

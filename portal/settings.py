@@ -124,6 +124,28 @@ ALLOWED_HOSTS = _env_value(
 )
 CSRF_TRUSTED_ORIGINS = _env_value(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
 
+
+def _base_url():
+    """Return the portal's public address, used in links sent by e-mail and SMS.
+
+    Links never take the host from a request (a forged Host header would
+    otherwise reach subscribers' mailboxes).
+    """
+    url = _url_setting("PORTAL_BASE_URL").rstrip("/")
+    if url:
+        return url
+    if DEBUG:
+        return "http://127.0.0.1:8000"
+    hosts = [h for h in ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"]
+    if not hosts:
+        raise ImproperlyConfigured(
+            "PORTAL_BASE_URL is required when ALLOWED_HOSTS names no single host."
+        )
+    return f"https://{hosts[0]}"
+
+
+PORTAL_BASE_URL = _base_url()
+
 DJANGO_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -139,6 +161,7 @@ THIRD_PARTY_APPS = [
     "captcha",
     "phonenumber_field",
     "csp",
+    "axes",
 ]
 LOCAL_APPS = [
     "portal",
@@ -161,6 +184,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the sign-in page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -226,10 +251,51 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt while the login is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.EmailOrPhoneBackend",
+]
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # also the life of an e-mail confirmation link
+
+# How many proxies in front of the portal append to X-Forwarded-For (the
+# visitor's address is taken that far from the right); 0 trusts none.
+TRUSTED_PROXY_COUNT = _env_value(env.int, "TRUSTED_PROXY_COUNT", default=0)
+
+# Failed sign-ins are counted per login *and* address: an attacker elsewhere
+# cannot lock the real subscriber out, and a lockout ends by itself.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_login_key"
+AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+
+# Personal accounts and sign-up -------------------------------------------
+
+# The billing system's account number format (a regular expression matched in
+# full) and an example shown when a subscriber types something else.
+PORTAL_ACCOUNT_NUMBER_PATTERN = _env_value(
+    env.str, "ACCOUNT_NUMBER_PATTERN", default=r"\d{12}"
+)
+PORTAL_ACCOUNT_NUMBER_EXAMPLE = _env_value(
+    env.str, "ACCOUNT_NUMBER_EXAMPLE", default="100012345678"
+)
+# Linking an account is guarded by the contract number; wrong guesses are limited.
+PORTAL_LINK_ACCOUNT_LIMIT = (5, 3600)  # failed tries, per seconds, per user
+PORTAL_SIGNUP_LIMIT = (5, 3600)  # sign-ups per seconds, per address
+PORTAL_EMAIL_LINK_LIMIT = (3, 900)  # confirmation or reset e-mails per address
+# Version of the consent text on /legal/consent/; stored with every consent.
+PORTAL_CONSENT_VERSION = "2026-11-01"
 
 # Language and time ---------------------------------------------------------
 
@@ -352,6 +418,23 @@ PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 PORTAL_HOTLINE_INDIVIDUALS = _phone_setting("HOTLINE_PHONE_INDIVIDUALS", "+78001000800")
 PORTAL_HOTLINE_BUSINESS = _phone_setting("HOTLINE_PHONE_BUSINESS", "+78002003000")
+PORTAL_OPERATOR_NAME = _env_value(
+    env.str,
+    "OPERATOR_LEGAL_NAME",
+    default="ПАО «Демо Телеком» (демонстрационные данные)" if DEBUG else "",
+)
+PORTAL_OPERATOR_ADDRESS = _env_value(
+    env.str,
+    "OPERATOR_LEGAL_ADDRESS",
+    default="123456, г. Москва, ул. Примерная, д. 1" if DEBUG else "",
+)
+for _name, _value in (
+    ("OPERATOR_LEGAL_NAME", PORTAL_OPERATOR_NAME),
+    ("OPERATOR_LEGAL_ADDRESS", PORTAL_OPERATOR_ADDRESS),
+):
+    if not _value:
+        # The consent to process personal data must name the operator.
+        raise ImproperlyConfigured(f"{_name} is required when DJANGO_DEBUG is off.")
 PORTAL_SOCIAL_LINKS = {
     "vk": _env_value(env.str, "SOCIAL_VK_URL", default=""),
     "ok": _env_value(env.str, "SOCIAL_OK_URL", default=""),

@@ -11,6 +11,8 @@ _TEST_ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
     "HOTLINE_PHONE_BUSINESS": "+78002003000",
+    "OPERATOR_LEGAL_NAME": "ПАО «Тест Телеком»",
+    "OPERATOR_LEGAL_ADDRESS": "123456, г. Москва, ул. Тестовая, д. 1",
 }
 _added = [key for key in _TEST_ENV if key not in os.environ]
 os.environ.update({key: _TEST_ENV[key] for key in _added})
@@ -41,3 +43,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # Serve static files straight from the app folders in tests (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test starts with no sign-in failures and no throttle counters.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

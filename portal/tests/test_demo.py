@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from accounts.demo import SUBSCRIBER_PASSWORD, SUBSCRIBERS, UNLINKED_ACCOUNTS
+from accounts.models import PersonalAccount, Service, ServiceType, Subscriber
 from portal.demo import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
@@ -41,13 +43,69 @@ def test_demo_data_is_idempotent_and_prints_every_login(capsys):
 
 
 @pytest.mark.parametrize("login", DEMO_LOGINS, ids=lambda login: login.username)
-def test_every_printed_demo_login_signs_in(login):
+def test_every_printed_staff_login_signs_in_to_the_support_desk(login):
     call_command("demo_data")
     client = Client()
 
-    assert client.login(username=login.username, password=login.password)
-    admin = client.get("/admin/")
-    assert (admin.status_code == 200) == login.is_staff
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": login.username, "password": login.password},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_every_demo_subscriber_signs_in_and_sees_their_accounts(capsys):
+    call_command("demo_data")
+    printed = capsys.readouterr().out
+
+    assert SUBSCRIBER_PASSWORD in printed
+    for subscriber in SUBSCRIBERS:
+        for _name, email, phone in subscriber.users:
+            client = Client()
+            response = client.post(
+                "/account/login/",
+                {"username": phone or email, "password": SUBSCRIBER_PASSWORD},
+            )
+            assert response.status_code == 302, email
+            dashboard = client.get("/account/").content.decode()
+            for account in subscriber.accounts:
+                assert account.number in dashboard
+
+
+def test_demo_data_covers_every_service_type_debt_and_cities():
+    call_command("demo_data")
+
+    services = Service.objects.select_related("service_type")
+    assert {s.service_type.code for s in services} == set(
+        ServiceType.objects.values_list("code", flat=True)
+    )
+    assert PersonalAccount.objects.filter(debt__gt=0).count() >= 3
+    assert PersonalAccount.objects.values("city").distinct().count() >= 8
+    legal = Subscriber.objects.filter(category="legal_entity")
+    assert legal.count() == 2
+    assert all(org.users.count() == 2 for org in legal)
+    assert Subscriber.objects.count() == 10
+
+
+def test_printed_unlinked_accounts_can_be_linked_after_sign_up(capsys):
+    call_command("demo_data")
+    assert UNLINKED_ACCOUNTS[0].contract in capsys.readouterr().out
+    user = get_user_model().objects.get(email="artem.sokolov@portal.example")
+    client = Client()
+    client.force_login(user)
+
+    response = client.post(
+        "/account/link/",
+        {
+            "number": UNLINKED_ACCOUNTS[0].number,
+            "contract_number": UNLINKED_ACCOUNTS[0].contract,
+        },
+    )
+
+    assert response.status_code == 302
+    assert PersonalAccount.objects.get(number=UNLINKED_ACCOUNTS[0].number).subscriber
 
 
 def test_demo_manager_can_read_but_not_change_users():

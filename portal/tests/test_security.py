@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "lk.operator.example",
     "HOTLINE_PHONE_INDIVIDUALS": "8 800 100-08-00",
     "HOTLINE_PHONE_BUSINESS": "8 800 200-30-00",
+    "OPERATOR_LEGAL_NAME": "ПАО «Оператор»",
+    "OPERATOR_LEGAL_ADDRESS": "123456, г. Москва, ул. Связи, д. 1",
     # check --deploy does not connect; these only have to look like production.
     "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
     "REDIS_URL": "redis://redis.internal:6379/0",

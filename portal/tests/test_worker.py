@@ -39,6 +39,8 @@ def worker(require_postgres, require_redis, tmp_path):
         "ALLOWED_HOSTS": "localhost",
         "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
         "HOTLINE_PHONE_BUSINESS": "+78002003000",
+        "OPERATOR_LEGAL_NAME": "ПАО «Тест Телеком»",
+        "OPERATOR_LEGAL_ADDRESS": "123456, г. Москва, ул. Тестовая, д. 1",
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": require_redis,
     }

@@ -9,3 +9,37 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Captcha: a new picture without reloading the page (and losing the form).
+  document.querySelectorAll("[data-captcha-refresh]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const field = button.closest(".captcha-field") || document;
+      const response = await fetch(button.dataset.captchaRefresh, {
+        headers: { "X-Requested-With": "XMLHttpRequest" },
+      });
+      if (!response.ok) {
+        return;
+      }
+      const data = await response.json();
+      field.querySelector("img.captcha").src = data.image_url;
+      field.querySelector("input[name$='_0']").value = data.key;
+      const input = field.querySelector("input[name$='_1']");
+      input.value = "";
+      input.focus();
+    });
+  });
+
+  // Sign-up: the organisation's fields only matter for a legal entity.
+  const legal = document.querySelector("[data-legal-fieldset]");
+  if (legal) {
+    const update = () => {
+      const checked = document.querySelector("input[name='category']:checked");
+      legal.hidden = !checked || checked.value !== "legal_entity";
+    };
+    document
+      .querySelectorAll("input[name='category']")
+      .forEach((radio) => radio.addEventListener("change", update));
+    update();
+  }
+});

@@ -1,0 +1,424 @@
+"""What happens to subscribers, their users and accounts: sign-up, confirmation,
+linking accounts, profile changes and consents.
+
+Views, the admin, tasks and tests call these functions; forms only validate.
+"""
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from portal.mail import mail_send
+from portal.throttle import throttle_count, throttle_exceeded
+
+from .models import ClientCategory, Consent, PersonalAccount, Subscriber, User
+from .validators import account_number_normalise, contract_number_normalise
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the link that confirms a sign-up's e-mail.
+
+    The hash covers the confirmation state, so a used link stops working.
+    """
+
+    key_salt = "accounts.services.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return (
+            f"{user.pk}{user.email}{user.is_active}{user.email_confirmed_at}{timestamp}"
+        )
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+class AccountLinkError(Exception):
+    """A personal account cannot be linked; the message is for the subscriber."""
+
+    def __init__(self, message, *, code):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Where a request came from, kept with consents."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request):
+        from portal.throttle import client_ip
+
+        return cls(
+            ip_address=client_ip(request) or None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+        )
+
+
+# E-mails ---------------------------------------------------------------------
+
+ACCOUNT_EMAILS = {
+    "confirm": "accounts/emails/confirm",
+    "already_registered": "accounts/emails/already_registered",
+    "password_reset": "accounts/emails/password_reset",
+}
+
+
+def _uid(user) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def account_email_send(*, user_id: int, kind: str) -> bool:
+    """Send one of the account e-mails to the user; return False if it does not apply.
+
+    Links are made at sending time, so a retried task sends a link that works.
+    A confirmation for an already confirmed user is not sent.
+    """
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    if kind == "confirm" and not user.awaits_email_confirmation:
+        return False
+    context = {"user": user, "name": user.get_short_name()}
+    if kind == "confirm":
+        path = reverse(
+            "accounts:signup_confirm",
+            kwargs={
+                "uidb64": _uid(user),
+                "token": email_confirmation_token.make_token(user),
+            },
+        )
+        context["link"] = settings.PORTAL_BASE_URL + path
+    elif kind == "password_reset":
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": _uid(user),
+                "token": PasswordResetTokenGenerator().make_token(user),
+            },
+        )
+        context["link"] = settings.PORTAL_BASE_URL + path
+    context["login_link"] = settings.PORTAL_BASE_URL + reverse("accounts:login")
+    context["reset_link"] = settings.PORTAL_BASE_URL + reverse(
+        "accounts:password_reset"
+    )
+    context["valid_days"] = settings.PASSWORD_RESET_TIMEOUT // 86400
+    mail_send(
+        template=ACCOUNT_EMAILS[kind],
+        context=context,
+        to=user.email,
+        language=user.language,
+    )
+    return True
+
+
+def account_email_queue(*, user: User, kind: str) -> bool:
+    """Queue an account e-mail after the commit, unless too many went to this address.
+
+    Return False when the limit stopped it. The limit keeps the portal from
+    being used to flood somebody's mailbox.
+    """
+    from .tasks import account_email_send_task
+
+    limit, period = settings.PORTAL_EMAIL_LINK_LIMIT
+    who = user.email.lower()
+    if throttle_exceeded(scope="account-email", who=who, limit=limit, period=period):
+        return False
+    throttle_count(scope="account-email", who=who, period=period)
+    account_email_send_task.delay_on_commit(user.pk, kind)
+    return True
+
+
+# Sign-up and confirmation ----------------------------------------------------
+
+
+def consent_record(
+    *,
+    user: User | None,
+    purpose: str,
+    given: bool,
+    client: ClientInfo,
+    email="",
+    phone="",
+) -> Consent:
+    """Store one consent decision with the current text version."""
+    consent = Consent(
+        user=user,
+        email=email or (user.email if user else ""),
+        phone=phone or (user.phone if user else ""),
+        purpose=purpose,
+        given=given,
+        text_version=settings.PORTAL_CONSENT_VERSION,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+def marketing_consent_given(*, user: User) -> bool:
+    latest = (
+        Consent.objects.filter(user=user, purpose=Consent.Purpose.MARKETING)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return bool(latest and latest.given)
+
+
+@transaction.atomic
+def subscriber_sign_up(
+    *,
+    category: str,
+    full_name: str,
+    email: str,
+    password: str,
+    client: ClientInfo,
+    marketing: bool = False,
+    language: str = "ru",
+    organisation: dict | None = None,
+) -> User | None:
+    """Register a subscriber and their first user, waiting for e-mail confirmation.
+
+    The user is inactive until the link sent by e-mail is followed. If the
+    e-mail is already registered, nothing is created: the owner of the address
+    gets a note (or a fresh confirmation link if they never confirmed), and
+    the caller answers exactly as for a new sign-up. Return the new user, or
+    None when the address was taken.
+    """
+    email = email.strip()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        kind = "confirm" if existing.awaits_email_confirmation else "already_registered"
+        account_email_queue(user=existing, kind=kind)
+        return None
+
+    organisation = organisation or {}
+    if category == ClientCategory.LEGAL_ENTITY:
+        subscriber = Subscriber(
+            category=category,
+            name=organisation["name"],
+            inn=organisation["inn"],
+            kpp=organisation.get("kpp", ""),
+            ogrn=organisation.get("ogrn", ""),
+            contact_person=full_name,
+        )
+    else:
+        subscriber = Subscriber(category=ClientCategory.INDIVIDUAL, name=full_name)
+    subscriber.full_clean()
+    subscriber.save()
+
+    user = User(
+        username=f"u{secrets.token_hex(8)}",
+        email=email.lower(),
+        full_name=full_name,
+        subscriber=subscriber,
+        language=language,
+        is_active=False,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+
+    consent_record(
+        user=user, purpose=Consent.Purpose.PERSONAL_DATA, given=True, client=client
+    )
+    if marketing:
+        consent_record(
+            user=user, purpose=Consent.Purpose.MARKETING, given=True, client=client
+        )
+    account_email_queue(user=user, kind="confirm")
+    return user
+
+
+def user_email_confirm(*, user: User) -> bool:
+    """Activate a sign-up whose e-mail is confirmed; return False if it already was."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.awaits_email_confirmation:
+            return False
+        user.is_active = True
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["is_active", "email_confirmed_at"])
+    return True
+
+
+def user_password_reset_done(*, user: User) -> None:
+    """After a password reset: the address is proven, and old lockouts end.
+
+    A sign-up that never confirmed its e-mail is confirmed by the reset link;
+    failed sign-ins counted against the user's logins are forgotten, so that an
+    attacker's guesses cannot keep the owner out.
+    """
+    from axes.utils import reset as axes_reset
+
+    from .backends import axes_login_key
+
+    user_email_confirm(user=user)
+    for login in filter(None, [user.email, str(user.phone or ""), user.username]):
+        axes_reset(username=axes_login_key(None, {"username": login}))
+
+
+def signup_allowed(*, ip_address: str) -> bool:
+    """Count a sign-up from the address; say whether it is within the limit."""
+    limit, period = settings.PORTAL_SIGNUP_LIMIT
+    who = ip_address or "unknown"
+    if throttle_exceeded(scope="signup", who=who, limit=limit, period=period):
+        return False
+    throttle_count(scope="signup", who=who, period=period)
+    return True
+
+
+# Personal accounts -----------------------------------------------------------
+
+
+def account_link_blocked(*, user: User) -> bool:
+    limit, period = settings.PORTAL_LINK_ACCOUNT_LIMIT
+    return throttle_exceeded(
+        scope="account-link", who=str(user.pk), limit=limit, period=period
+    )
+
+
+@transaction.atomic
+def account_link(*, user: User, number: str, contract_number: str) -> PersonalAccount:
+    """Link a personal account to the user's subscriber, proven by the contract number.
+
+    An account that belongs to an organisation can be linked by another user
+    of the same organisation (same INN): that user joins the organisation.
+    Every refusal looks the same whether the number exists or not, and failed
+    tries are limited per user (``PORTAL_LINK_ACCOUNT_LIMIT``).
+    """
+    not_found = AccountLinkError(
+        _(
+            "No personal account matches this number and contract number. "
+            "Check both in your contract. If they are right, the account may "
+            "already be linked to another profile: please call the hotline."
+        ),
+        code="not_found",
+    )
+    if account_link_blocked(user=user):
+        raise AccountLinkError(
+            _(
+                "Too many unsuccessful attempts. Try again in an hour or call "
+                "the hotline."
+            ),
+            code="throttled",
+        )
+    try:
+        number = account_number_normalise(number)
+    except ValidationError:
+        raise not_found from None
+
+    account = (
+        PersonalAccount.objects.select_for_update()
+        .select_related("subscriber")
+        .filter(number=number)
+        .first()
+    )
+    # Compare in constant time; a missing account costs the same comparison.
+    expected = contract_number_normalise(account.contract_number if account else "")
+    matches = hmac.compare_digest(
+        expected.encode(), contract_number_normalise(contract_number).encode()
+    )
+    if account is None or not matches or not expected:
+        _link_failed(user)
+        raise not_found
+
+    mine = user.subscriber
+    if account.subscriber_id == mine.pk:
+        raise AccountLinkError(
+            _("This personal account is already in your profile."),
+            code="already_yours",
+        )
+    if account.subscriber_id is None:
+        account.subscriber = mine
+        account.linked_at = timezone.now()
+        account.save(update_fields=["subscriber", "linked_at"])
+        return account
+    owner = account.subscriber
+    if _may_join(user=user, organisation=owner):
+        former = mine
+        user.subscriber = owner
+        user.save(update_fields=["subscriber"])
+        former.delete()
+        return account
+    _link_failed(user)
+    raise not_found
+
+
+def _link_failed(user):
+    _limit, period = settings.PORTAL_LINK_ACCOUNT_LIMIT
+    throttle_count(scope="account-link", who=str(user.pk), period=period)
+
+
+def _may_join(*, user: User, organisation: Subscriber) -> bool:
+    """Say whether the user may move into the organisation that owns an account.
+
+    Only a user of a legal entity with the same INN, whose own profile holds
+    nothing yet (no accounts, no other users), may: the contract number they
+    typed proves they act for the organisation.
+    """
+    mine = user.subscriber
+    return (
+        organisation.is_legal_entity
+        and mine.is_legal_entity
+        and mine.inn == organisation.inn
+        and not mine.accounts.exists()
+        and not mine.users.exclude(pk=user.pk).exists()
+    )
+
+
+# Profile ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    client: ClientInfo,
+    full_name: str,
+    phone,
+    reply_channel: str,
+    language: str,
+    marketing: bool,
+    organisation: dict | None = None,
+) -> User:
+    """Save the profile of a subscriber's user and, for organisations, its details.
+
+    A change of the marketing consent is recorded as a consent decision.
+    For an individual the subscriber's name follows the person's name.
+    """
+    user.full_name = full_name
+    user.phone = phone or ""
+    user.reply_channel = reply_channel
+    user.language = language
+    user.full_clean()
+    user.save(update_fields=["full_name", "phone", "reply_channel", "language"])
+    subscriber = user.subscriber
+    if subscriber.is_legal_entity and organisation:
+        for field, value in organisation.items():
+            setattr(subscriber, field, value)
+        subscriber.full_clean()
+        subscriber.save()
+    elif not subscriber.is_legal_entity and subscriber.name != full_name:
+        subscriber.name = full_name
+        subscriber.full_clean()
+        subscriber.save(update_fields=["name"])
+    if marketing != marketing_consent_given(user=user):
+        consent_record(
+            user=user, purpose=Consent.Purpose.MARKETING, given=marketing, client=client
+        )
+    return user

@@ -1,0 +1,137 @@
+"""Checks and normal forms of the numbers subscribers type.
+
+Each ``*_normalise`` function takes what a person typed (spaces, dashes and
+the like allowed), returns the stored form, or raises ``ValidationError`` with a
+message in the active language.
+"""
+
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.ru import inn as stdnum_inn
+from stdnum.ru import ogrn as stdnum_ogrn
+
+_SEPARATORS = re.compile(r"[\s\-‐‑–—.]+")
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
+
+
+def _digits_only(value: str) -> str:
+    return _SEPARATORS.sub("", value or "")
+
+
+def russian_phone_normalise(value: str) -> str:
+    """Return a Russian phone number in E.164 (+79123456789).
+
+    Accepts the usual ways of writing it: 8 (912) 345-67-89, +7 912 345 67 89,
+    89123456789. Numbers of +7 that belong to Kazakhstan are refused.
+    """
+    try:
+        number = phonenumbers.parse(value or "", "RU")
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.region_code_for_number(number) != "RU"
+    ):
+        raise ValidationError(
+            _(
+                "Enter a Russian phone number with the area code, "
+                "for example 8 912 345-67-89."
+            ),
+            code="invalid_phone_number",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def account_number_normalise(value: str) -> str:
+    """Return a personal account number without spaces, checked against the pattern.
+
+    The pattern is ``PORTAL_ACCOUNT_NUMBER_PATTERN`` (12 digits by default).
+    """
+    number = _digits_only(value)
+    if not re.fullmatch(settings.PORTAL_ACCOUNT_NUMBER_PATTERN, number):
+        raise ValidationError(
+            _(
+                "A personal account number looks like %(example)s. "
+                "You will find it on your bill and in the contract."
+            ),
+            code="invalid_account_number",
+            params={"example": settings.PORTAL_ACCOUNT_NUMBER_EXAMPLE},
+        )
+    return number
+
+
+def contract_number_normalise(value: str) -> str:
+    """Return a contract number in the form it is compared in: no spaces, upper case."""
+    return _SEPARATORS.sub("", value or "").upper()
+
+
+def login_normalise(value: str) -> str:
+    login = (value or "").strip().lower()
+    if not LOGIN_PATTERN.fullmatch(login):
+        raise ValidationError(
+            _(
+                "A login is 3 to 64 Latin letters, digits and the signs . _ - @, "
+                "for example ivanov-123."
+            ),
+            code="invalid_login",
+        )
+    return login
+
+
+def service_number_normalise(number_kind: str, value: str) -> str:
+    """Return a service number in its stored form: E.164 for phones, else a login."""
+    if number_kind == "phone":
+        return russian_phone_normalise(value)
+    return login_normalise(value)
+
+
+def inn_normalise(value: str) -> str:
+    """Return an INN: 10 digits (organisation) or 12 (entrepreneur), checksum valid."""
+    inn = _digits_only(value)
+    if not inn.isdigit() or len(inn) not in (10, 12):
+        raise ValidationError(
+            _(
+                "An INN has 10 digits for an organisation "
+                "or 12 for an individual entrepreneur."
+            ),
+            code="invalid_inn_length",
+        )
+    if not stdnum_inn.is_valid(inn):
+        raise ValidationError(
+            _("This INN does not exist: its check digits do not match. Check it."),
+            code="invalid_inn_checksum",
+        )
+    return inn
+
+
+def kpp_normalise(value: str) -> str:
+    kpp = _digits_only(value).upper()
+    if not re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", kpp):
+        raise ValidationError(
+            _("A KPP has 9 characters, for example 770701001."),
+            code="invalid_kpp",
+        )
+    return kpp
+
+
+def ogrn_normalise(value: str) -> str:
+    ogrn = _digits_only(value)
+    if not ogrn.isdigit() or len(ogrn) not in (13, 15):
+        raise ValidationError(
+            _(
+                "An OGRN has 13 digits for an organisation "
+                "or 15 (OGRNIP) for an individual entrepreneur."
+            ),
+            code="invalid_ogrn_length",
+        )
+    if not stdnum_ogrn.is_valid(ogrn):
+        raise ValidationError(
+            _("This OGRN does not exist: its check digit does not match. Check it."),
+            code="invalid_ogrn_checksum",
+        )
+    return ogrn

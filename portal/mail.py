@@ -1,0 +1,28 @@
+"""One way to send an e-mail: a template trio rendered in the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def mail_send(*, template: str, context: dict, to: str, language: str) -> None:
+    """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` and send them.
+
+    Rendering happens in ``language``; links in the context are absolute
+    (``PORTAL_BASE_URL``). Errors of the mail server propagate, so that the
+    calling task can retry.
+    """
+    context = {"base_url": settings.PORTAL_BASE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"{template}.subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
