@@ -115,7 +115,20 @@ def browser(_playwright):
 
 
 @pytest.fixture
-def page(browser, live_server):
+def reference_data(db):
+    """Reload the reference data that migrations create.
+
+    Transactional tests (the browser ones) empty every table afterwards,
+    migrations' rows included, and the tests after them still need those rows.
+    """
+    from accounts.models import ServiceType
+    from accounts.reference import service_types_ensure
+
+    service_types_ensure(ServiceType)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
     """A fresh browser page on the live server, in an English-language browser."""
     context = browser.new_context(
         base_url=live_server.url,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -11,10 +12,28 @@ from .models import (
     Tariff,
     User,
 )
+from .validators import russian_phone_normalise
+
+
+class PhoneSearchMixin:
+    """Find phones however the agent types them: "8 903 111-22-33" is +79031112233."""
+
+    phone_search_field = "phone"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        try:
+            phone = russian_phone_normalise(search_term)
+        except ValidationError:
+            return results, may_have_duplicates
+        by_phone = queryset.filter(**{self.phone_search_field: phone})
+        return results | by_phone, True
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
     list_display = (
         "username",
         "full_name",
@@ -96,7 +115,9 @@ class PersonalAccountInline(admin.TabularInline):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(PhoneSearchMixin, admin.ModelAdmin):
+    phone_search_field = "users__phone"
+
     list_display = ("name", "category", "inn", "contact_person", "created_at")
     list_filter = ("category",)
     search_fields = (
@@ -123,7 +144,9 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(PersonalAccount)
-class PersonalAccountAdmin(admin.ModelAdmin):
+class PersonalAccountAdmin(PhoneSearchMixin, admin.ModelAdmin):
+    phone_search_field = "subscriber__users__phone"
+
     list_display = (
         "number",
         "subscriber",

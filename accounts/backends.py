@@ -43,9 +43,9 @@ class EmailOrPhoneBackend(ModelBackend):
     """Authenticate by e-mail, phone or username, and the password.
 
     Takes the same time whether the login exists or not (it hashes the
-    password either way), so that the answer reveals nothing. Users with an
-    unconfirmed e-mail are returned so that the sign-in form can say so; only
-    someone who knows the password gets that far.
+    password either way), so that the answer reveals nothing. Inactive users
+    are returned so that the sign-in form can say why they cannot enter; a
+    session of an inactive user is never restored.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -63,9 +63,10 @@ class EmailOrPhoneBackend(ModelBackend):
         return None
 
     def user_can_authenticate(self, user):
-        # Users waiting for their e-mail confirmation may pass the password
-        # check; the sign-in form then refuses them with a useful message.
-        return user.is_active or user.awaits_email_confirmation
+        # Inactive users (blocked, or waiting for their e-mail confirmation)
+        # pass the password check; the sign-in form then refuses them with a
+        # message that says why. Only the password's owner learns it.
+        return True
 
     def get_user(self, user_id):
         user = super().get_user(user_id)

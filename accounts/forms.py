@@ -1,6 +1,5 @@
 """Forms of the personal account. They validate and never save: views call services."""
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
@@ -9,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PortalFormMixin
+from portal.forms import PortalCaptchaField, PortalFormMixin
 
 from .models import ClientCategory, Language, ReplyChannel, User
 from .validators import (
@@ -224,13 +223,7 @@ class SignUpForm(PortalFormMixin, OrganisationForm):
         label=_("Send me news and offers"),
         required=False,
     )
-    captcha = CaptchaField(
-        label=_("Characters from the picture"),
-        help_text=_("Type the characters you see. Letter case does not matter."),
-        error_messages={
-            "invalid": _("The characters do not match. Try the new picture.")
-        },
-    )
+    captcha = PortalCaptchaField()
 
     def setup_fields(self):
         self.fields["consent"].help_text = format_html(

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -256,7 +257,7 @@ class ServiceType(models.Model):
     name = models.CharField(_("name in Russian"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
     number_kind = models.CharField(
-        _("service number"),
+        _("kind of service number"),
         max_length=8,
         choices=NumberKind.choices,
         default=NumberKind.LOGIN,
@@ -322,8 +323,8 @@ class Service(models.Model):
     """A connected service on a personal account."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
+        ACTIVE = "active", pgettext_lazy("service status", "active")
+        SUSPENDED = "suspended", pgettext_lazy("service status", "suspended")
 
     account = models.ForeignKey(
         PersonalAccount,

@@ -6,6 +6,7 @@ message in the active language.
 """
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.conf import settings
@@ -19,7 +20,11 @@ LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,63}$")
 
 
 def _digits_only(value: str) -> str:
-    return _SEPARATORS.sub("", value or "")
+    """Drop separators and write every digit as 0-9 (phones type full-width ones)."""
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+        for ch in _SEPARATORS.sub("", value or "")
+    )
 
 
 def russian_phone_normalise(value: str) -> str:
@@ -67,7 +72,7 @@ def account_number_normalise(value: str) -> str:
 
 def contract_number_normalise(value: str) -> str:
     """Return a contract number in the form it is compared in: no spaces, upper case."""
-    return _SEPARATORS.sub("", value or "").upper()
+    return _digits_only(value).upper()
 
 
 def login_normalise(value: str) -> str:

@@ -1,5 +1,6 @@
 """What every form of the portal shares."""
 
+from captcha.fields import CaptchaField
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,26 @@ class PortalFormMixin:
 
     def setup_fields(self):
         """Adjust the fields of this instance; called before labels are marked."""
+
+
+class PortalCaptchaField(CaptchaField):
+    """The picture captcha with the portal's wording and a real label.
+
+    Django renders a multi-part widget in a fieldset whose legend labels no
+    input; the captcha has one input to type into, so it gets a plain label.
+    The "New picture" button (templates/captcha/widgets/captcha.html) swaps
+    the picture without reloading the form.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Characters from the picture"))
+        kwargs.setdefault(
+            "help_text",
+            _("Type the characters you see. Letter case does not matter."),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("The characters do not match. Try the new picture.")},
+        )
+        super().__init__(**kwargs)
+        self.widget.use_fieldset = False

@@ -6,7 +6,10 @@ import pytest
 
 from portal.testing import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 NAV = [
     ("Личный кабинет", "Вход в личный кабинет"),

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   // Captcha: a new picture without reloading the page (and losing the form).
   document.querySelectorAll("[data-captcha-refresh]").forEach((button) => {
     button.addEventListener("click", async () => {
-      const field = button.closest(".captcha-field") || document;
+      const field = button.closest(".captcha-field");
       const response = await fetch(button.dataset.captchaRefresh, {
         headers: { "X-Requested-With": "XMLHttpRequest" },
       });
