@@ -322,12 +322,7 @@ def account_link(*, user: User, number: str, contract_number: str) -> PersonalAc
     except ValidationError:
         raise not_found from None
 
-    account = (
-        PersonalAccount.objects.select_for_update()
-        .select_related("subscriber")
-        .filter(number=number)
-        .first()
-    )
+    account = PersonalAccount.objects.select_for_update().filter(number=number).first()
     # Compare in constant time; a missing account costs the same comparison.
     expected = contract_number_normalise(account.contract_number if account else "")
     matches = hmac.compare_digest(
