@@ -250,8 +250,9 @@ class ServiceType(models.Model):
     """
 
     class NumberKind(models.TextChoices):
-        PHONE = "phone", _("phone number")
-        LOGIN = "login", _("login")
+        MOBILE = "mobile", _("mobile number")
+        LANDLINE = "landline", _("landline number with the area code")
+        LOGIN = "login", _("login or device ID")
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name in Russian"), max_length=100)
@@ -366,7 +367,7 @@ class Service(models.Model):
     @property
     def number_display(self) -> str:
         """The number as people write it: 8 (912) 345-67-89 for phones."""
-        if self.service_type.number_kind == ServiceType.NumberKind.PHONE:
+        if self.service_type.number_kind != ServiceType.NumberKind.LOGIN:
             try:
                 number = phonenumbers.parse(self.number, "RU")
             except phonenumbers.NumberParseException:

@@ -3,8 +3,8 @@
 SERVICE_TYPES = [
     ("internet", "Домашний интернет", "Home internet", "login"),
     ("tv", "Интерактивное ТВ", "Interactive TV", "login"),
-    ("home_phone", "Домашний телефон", "Home phone", "phone"),
-    ("mobile", "Мобильная связь", "Mobile", "phone"),
+    ("home_phone", "Домашний телефон", "Home phone", "landline"),
+    ("mobile", "Мобильная связь", "Mobile", "mobile"),
     ("video", "Видеонаблюдение", "Video surveillance", "login"),
     ("smart_home", "Умный дом", "Smart home", "login"),
 ]

@@ -88,11 +88,40 @@ def login_normalise(value: str) -> str:
     return login
 
 
+_PHONE_TYPES = {
+    "mobile": {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    },
+    "landline": {
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    },
+}
+
+
 def service_number_normalise(number_kind: str, value: str) -> str:
-    """Return a service number in its stored form: E.164 for phones, else a login."""
-    if number_kind == "phone":
-        return russian_phone_normalise(value)
-    return login_normalise(value)
+    """Return a service number in its stored form: E.164 for phones, else a login.
+
+    A mobile service takes a mobile number (+7 9…), a home phone a landline
+    number with its area code.
+    """
+    if number_kind not in _PHONE_TYPES:
+        return login_normalise(value)
+    number = russian_phone_normalise(value)
+    kind = phonenumbers.number_type(phonenumbers.parse(number))
+    if kind not in _PHONE_TYPES[number_kind]:
+        if number_kind == "mobile":
+            message = _(
+                "A mobile number starts with 9 after +7 or 8, "
+                "for example 8 912 345-67-89."
+            )
+        else:
+            message = _(
+                "A home phone number has the city code, for example 8 495 123-45-67."
+            )
+        raise ValidationError(message, code=f"not_{number_kind}")
+    return number
 
 
 def inn_normalise(value: str) -> str:

@@ -299,3 +299,22 @@ def test_another_subscriber_gets_404_for_every_subscriber_url(
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_admin_checks_a_service_number_against_its_type(admin_client, user):
+    account = PersonalAccount.objects.get(subscriber=user.subscriber)
+    tariff = TariffFactory(service_type=service_type("mobile"), speed_mbps=None)
+    url = reverse("admin:accounts_service_add")
+    data = {
+        "account": account.pk,
+        "service_type": tariff.service_type.pk,
+        "tariff": tariff.pk,
+        "status": "active",
+    }
+
+    refused = admin_client.post(url, {**data, "number": "8 495 123-45-67"})
+    accepted = admin_client.post(url, {**data, "number": "8 916 123-45-67"})
+
+    assert "number" in refused.context["adminform"].form.errors
+    assert accepted.status_code == 302
+    assert account.services.filter(number="+79161234567").exists()

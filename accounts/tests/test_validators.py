@@ -158,8 +158,10 @@ def test_login_outside_the_allowed_letters_or_length_is_refused(typed):
 @pytest.mark.parametrize(
     ("kind", "typed", "stored"),
     [
-        ("phone", "8 (912) 345-67-89", "+79123456789"),
-        ("phone", "+7 912 345 67 89", "+79123456789"),
+        ("mobile", "8 (912) 345-67-89", "+79123456789"),
+        ("mobile", "+7 912 345 67 89", "+79123456789"),
+        ("landline", "8 (495) 123-45-67", "+74951234567"),
+        ("landline", "8 843 234 56 78", "+78432345678"),
         ("login", "Ivanov-123", "ivanov-123"),
         ("login", "TV.Box-7", "tv.box-7"),
     ],
@@ -173,8 +175,11 @@ def test_service_number_is_stored_in_the_form_of_its_kind(kind, typed, stored):
     [
         ("login", "a", "invalid_login"),
         ("login", "bad login!", "invalid_login"),
-        ("phone", "ivanov-123", "invalid_phone_number"),
-        ("phone", "+7 701 123 45 67", "invalid_phone_number"),
+        ("mobile", "ivanov-123", "invalid_phone_number"),
+        ("mobile", "+7 701 123 45 67", "invalid_phone_number"),
+        ("mobile", "8 495 123-45-67", "not_mobile"),
+        ("landline", "8 912 345-67-89", "not_landline"),
+        ("landline", "+7 701 123 45 67", "invalid_phone_number"),
     ],
 )
 def test_service_number_wrong_for_its_kind_is_refused(kind, typed, code):
