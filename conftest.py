@@ -123,8 +123,13 @@ def reference_data(db):
     """
     from accounts.models import ServiceType
     from accounts.reference import service_types_ensure
+    from tickets.models import Category, SpecialistQueue, Topic
+    from tickets.reference import reference_ensure
 
     service_types_ensure(ServiceType)
+    reference_ensure(
+        queue_model=SpecialistQueue, category_model=Category, topic_model=Topic
+    )
 
 
 @pytest.fixture

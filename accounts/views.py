@@ -16,6 +16,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from portal.throttle import client_ip
 
 from . import services
+from .dashboard import dashboard_panels
 from .forms import (
     AccountLinkForm,
     PasswordChangeForm,
@@ -237,6 +238,7 @@ class AccountHomeView(LoginRequiredMixin, TemplateView):
             subscriber=user.subscriber,
             accounts=accounts,
             total_debt=totals["debt"] or 0,
+            panels=dashboard_panels(user),
         )
         return context
 

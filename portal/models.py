@@ -27,3 +27,24 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.hostname
+
+
+class SmsMessage(models.Model):
+    """An SMS as handed to the gateway: the record of what subscribers were told.
+
+    The default gateway only records the message (and logs it); a real one
+    sends it and records the result here too.
+    """
+
+    phone = models.CharField(_("phone"), max_length=20)
+    text = models.CharField(_("text"), max_length=480)
+    backend = models.CharField(_("gateway"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone}: {self.text[:40]}"

@@ -297,6 +297,20 @@ PORTAL_ACCOUNT_NUMBER_EXAMPLE = _env_value(
 PORTAL_LINK_ACCOUNT_LIMIT = (5, 3600)  # failed tries, per seconds, per user
 PORTAL_SIGNUP_LIMIT = (5, 3600)  # sign-ups per seconds, per address
 PORTAL_EMAIL_LINK_LIMIT = (3, 900)  # confirmation or reset e-mails per address
+# Tickets: attachments (count, size of one file, size together) and how many
+# tickets one address or one account may file per period.
+PORTAL_ATTACHMENT_MAX_FILES = _env_value(env.int, "ATTACHMENT_MAX_FILES", default=5)
+PORTAL_ATTACHMENT_MAX_SIZE = _env_value(
+    env.int, "ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024
+)
+PORTAL_ATTACHMENT_MAX_TOTAL = _env_value(
+    env.int, "ATTACHMENT_MAX_TOTAL", default=20 * 1024 * 1024
+)
+PORTAL_TICKET_LIMIT = (
+    _env_value(env.int, "TICKET_LIMIT", default=5),
+    _env_value(env.int, "TICKET_LIMIT_SECONDS", default=600),
+)
+PORTAL_GUEST_CODE_LIMIT = (3, 900)  # access codes sent per ticket per period
 # Version of the consent text on /legal/consent/; stored with every consent.
 PORTAL_CONSENT_VERSION = "2026-11-01"
 
@@ -343,6 +357,11 @@ if _env_value(env.str, "EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# SMS gateway: a class with send(phone, text); the default records the message.
+SMS_BACKEND = _env_value(
+    env.str, "SMS_BACKEND", default="portal.sms.DatabaseSmsBackend"
+)
 
 # Celery --------------------------------------------------------------------
 

@@ -5,6 +5,22 @@ from . import views
 app_name = "tickets"
 
 urlpatterns = [
-    path("feedback/", views.FeedbackView.as_view(), name="feedback"),
+    path("feedback/", views.TicketCreateView.as_view(), name="feedback"),
+    path("feedback/sent/<str:number>/", views.TicketDoneView.as_view(), name="done"),
     path("hotline/", views.HotlineView.as_view(), name="hotline"),
+    path("tickets/", views.MyTicketsView.as_view(), name="list"),
+    path("tickets/find/", views.GuestLookupView.as_view(), name="guest_lookup"),
+    path("tickets/find/code/", views.GuestCodeView.as_view(), name="guest_code"),
+    path("tickets/t/<str:token>/", views.GuestTicketView.as_view(), name="guest"),
+    path(
+        "tickets/t/<str:token>/files/<int:pk>/",
+        views.GuestAttachmentView.as_view(),
+        name="guest_attachment",
+    ),
+    path("tickets/<str:number>/", views.TicketDetailView.as_view(), name="detail"),
+    path(
+        "tickets/<str:number>/files/<int:pk>/",
+        views.AttachmentView.as_view(),
+        name="attachment",
+    ),
 ]

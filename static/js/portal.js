@@ -43,3 +43,50 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // A form is sent once: the button waits, and says so, until the next page.
+  document.querySelectorAll("form[data-submit-once]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      const button = form.querySelector("button[type='submit']");
+      if (!button) {
+        return;
+      }
+      // Disable after the browser has collected the form (a disabled
+      // button's click would not submit it).
+      window.setTimeout(() => {
+        button.disabled = true;
+        if (button.dataset.sendingText) {
+          button.textContent = button.dataset.sendingText;
+        }
+      }, 0);
+    });
+  });
+
+  // The feedback form: show what the chosen topic and service ask for.
+  const rulesElement = document.getElementById("topic-rules");
+  const ticketForm = document.querySelector("form.ticket-form");
+  if (ticketForm && rulesElement) {
+    const rules = JSON.parse(rulesElement.textContent);
+    const topic = ticketForm.querySelector("select[name='topic']");
+    const claimPart = ticketForm.querySelector("[data-claim-only]");
+    const rulePart = ticketForm.querySelector("[data-topic-rule]");
+    const applyTopic = () => {
+      const rule = rules[topic.value] || {};
+      claimPart.hidden = !rule.claim;
+      rulePart.hidden = !rule.needsAccountOrAddress;
+    };
+    topic.addEventListener("change", applyTopic);
+    applyTopic();
+
+    const service = ticketForm.querySelector("select[name='service']");
+    const otherService = ticketForm.querySelector("[data-when-no-service]");
+    if (service && otherService) {
+      const applyService = () => {
+        otherService.hidden = service.value !== "";
+      };
+      service.addEventListener("change", applyService);
+      applyService();
+    }
+  }
+});

@@ -66,6 +66,7 @@ def test_hotline_in_english(client):
 def test_feedback_section_offers_the_ways_to_reach_support(client):
     html = client.get(reverse("tickets:feedback")).content.decode()
 
-    assert "Как связаться с поддержкой" in html
+    assert 'id="before-you-write"' in html
+    assert "tel:+78001000800" in html
     assert reverse("faq:list") in html
     assert reverse("offices:list") in html

@@ -1,0 +1,93 @@
+"""Demo tickets for ``make run``: a few for the demo subscribers, in several states.
+
+Idempotent: each demo ticket carries a fixed submission key.
+"""
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ServiceType, User
+from accounts.services import ClientInfo
+
+from .models import Message, Ticket, TicketEvent, Topic
+from .services import ticket_create
+
+# (key, e-mail of the author, topic, service type, body, status, support's reply)
+DEMO_TICKETS = [
+    (
+        "2a6f0d8e-0001-4a61-9b0e-000000000001",
+        "anna.smirnova@portal.example",
+        "slow",
+        "internet",
+        "Вечером скорость падает до 5 Мбит/с, по кабелю тоже. Роутер перезагружала.",
+        Ticket.Status.RESOLVED,
+        "Мы заменили порт на коммутаторе в вашем доме. Проверьте, пожалуйста, "
+        "скорость ещё раз.",
+    ),
+    (
+        "2a6f0d8e-0001-4a61-9b0e-000000000002",
+        "anna.smirnova@portal.example",
+        "billing",
+        "mobile",
+        "Номер заблокирован, хотя я оплатила счёт 20 ноября. Прошу проверить платёж.",
+        Ticket.Status.IN_PROGRESS,
+        "",
+    ),
+    (
+        "2a6f0d8e-0001-4a61-9b0e-000000000003",
+        "it@uzpt.example",
+        "fault",
+        "internet",
+        "С 9:00 нет интернета в офисе на Ленина, 64. Горит красный LOS.",
+        Ticket.Status.VISIT_SCHEDULED,
+        "Выезд мастера согласован на завтра, 10:00–12:00.",
+    ),
+]
+
+
+@transaction.atomic
+def demo_tickets_load() -> int:
+    """Create the missing demo tickets; return how many are new."""
+    created = 0
+    for key, email, topic, service_type, body, status, reply in DEMO_TICKETS:
+        if Ticket.objects.filter(submission_key=uuid.UUID(key)).exists():
+            continue
+        author = User.objects.filter(email=email).first()
+        if author is None:
+            continue
+        account = author.subscriber.accounts.first()
+        ticket, _new = ticket_create(
+            author=author,
+            submission_key=uuid.UUID(key),
+            client=ClientInfo(),
+            client_category=author.subscriber.category,
+            service_type=ServiceType.objects.get(code=service_type),
+            account_number=account.number if account else "",
+            connection_address=account.address if account else "",
+            topic=Topic.objects.get(code=topic),
+            body=body,
+            reply_channel=author.reply_channel,
+            contact_name=author.get_full_name(),
+            contact_email=author.email,
+            contact_phone=str(author.phone or ""),
+        )
+        if reply:
+            Message.objects.create(ticket=ticket, kind=Message.Kind.REPLY, body=reply)
+        ticket.status = status
+        ticket.first_response_at = timezone.now() if reply else None
+        if status == Ticket.Status.RESOLVED:
+            ticket.resolved_at = timezone.now()
+        if status == Ticket.Status.VISIT_SCHEDULED:
+            ticket.planned_fix_date = timezone.localdate() + datetime.timedelta(days=1)
+        ticket.save()
+        TicketEvent.objects.create(
+            ticket=ticket,
+            kind=TicketEvent.Kind.STATUS,
+            from_status=Ticket.Status.NEW,
+            to_status=status,
+        )
+        created += 1
+    return created

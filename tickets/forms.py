@@ -1,0 +1,467 @@
+"""The feedback form and the ticket page's forms. They validate; views call services."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    ClientCategory,
+    PersonalAccount,
+    ReplyChannel,
+    Service,
+    ServiceType,
+)
+from accounts.validators import (
+    account_number_normalise,
+    russian_phone_normalise,
+    service_number_normalise,
+)
+from portal.forms import PortalCaptchaField, PortalFormMixin
+
+from .files import attachments_inspect
+from .models import Ticket, Topic
+
+BODY_MAX = 5000
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked by its content."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        files = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        return attachments_inspect(files)
+
+
+def _attachments_field():
+    return MultipleFileField(
+        label=_("Files"),
+        help_text=_(
+            "Screenshots, photos, PDF, office documents, text or log files: "
+            "up to 5 files, 10 MB each, 20 MB together."
+        ),
+        widget=MultipleFileInput(attrs={"data-attachments": "1"}),
+    )
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(type)s, %(number)s (account %(account)s)") % {
+            "type": obj.service_type.display_name,
+            "number": obj.number_display,
+            "account": obj.account.number,
+        }
+
+
+class TicketForm(PortalFormMixin, forms.Form):
+    """The feedback form, in the order of the operator's paper form.
+
+    A signed-in subscriber picks a service and an account of their own, and the
+    contact part is left out when the profile already has what the chosen
+    reply channel needs; a guest types everything and solves the captcha.
+    """
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    service = ServiceChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label=_("Another service, or not about a service"),
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("Service type"),
+        queryset=ServiceType.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Choose the service"),
+    )
+    service_number = forms.CharField(
+        label=_("Service number"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "The phone number for phone services, otherwise the login from the "
+            "contract or the set-top box ID."
+        ),
+    )
+    account = forms.ModelChoiceField(
+        label=_("Personal account"),
+        queryset=PersonalAccount.objects.none(),
+        required=False,
+        empty_label=_("Not about one of my accounts"),
+    )
+    account_number = forms.CharField(
+        label=_("Personal account number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("On your bill and in the contract."),
+    )
+    client_category = forms.ChoiceField(
+        label=_("You are"),
+        choices=ClientCategory.choices,
+        initial=ClientCategory.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    topic = TopicChoiceField(
+        label=_("Topic"),
+        queryset=Topic.objects.none(),
+        empty_label=_("Choose the topic"),
+    )
+    connection_address = forms.CharField(
+        label=_("Connection address"),
+        max_length=255,
+        required=False,
+        help_text=_("City, street, house and flat where the service is connected."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    body = forms.CharField(
+        label=_("What happened"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": BODY_MAX}),
+        help_text=_(
+            "When it started, what you already tried, what you see on the "
+            "equipment. Up to 5000 characters."
+        ),
+    )
+    claim_demands = forms.CharField(
+        label=_("Your demands"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 3000}),
+        help_text=_("For example: recalculate the bill for the days without service."),
+    )
+    claim_answer_form = forms.ChoiceField(
+        label=_("How to send the answer to the claim"),
+        choices=Ticket.ClaimAnswerForm.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    attachments = _attachments_field()
+    reply_channel = forms.ChoiceField(
+        label=_("How to answer you"),
+        choices=ReplyChannel.choices,
+        initial=ReplyChannel.EMAIL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "By phone: a specialist calls you back, and SMS tell you the status."
+        ),
+    )
+    contact_name = forms.CharField(
+        label=_("Your name"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("For example 8 912 345-67-89."),
+    )
+    consent = forms.BooleanField(
+        label=_("I consent to the processing of my personal data"),
+        error_messages={
+            "required": _("We cannot accept the ticket without this consent.")
+        },
+    )
+    captcha = PortalCaptchaField()
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user.is_authenticated and self.user.subscriber_id is not None
+
+    def setup_fields(self):
+        fields = self.fields
+        fields["topic"].queryset = Topic.objects.offered().order_by(
+            "category__order", "category__name", "order", "name"
+        )
+        for name in ("service_type", "contact_name", "contact_email", "contact_phone"):
+            fields[name].required_when = "depends"
+        fields["claim_demands"].required_when = "claim"
+        fields["claim_answer_form"].required_when = "claim"
+        fields["consent"].help_text = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("accounts:consent"),
+            _("Read the consent (opens in a new tab)"),
+        )
+        if not self.signed_in:
+            del fields["service"], fields["account"]
+            return
+        services = Service.objects.for_user(self.user)
+        accounts = PersonalAccount.objects.for_user(self.user)
+        if services.exists():
+            fields["service"].queryset = services
+            fields["service_type"].label = _("Service type, if it is not in the list")
+            del fields["service_number"]
+        else:
+            del fields["service"]
+        if accounts.exists():
+            fields["account"].queryset = accounts
+            del fields["account_number"]
+        else:
+            del fields["account"]
+        del fields["client_category"], fields["consent"], fields["captcha"]
+        # The profile knows the name; the contacts are asked only if missing.
+        del fields["contact_name"]
+        if self.user.email:
+            del fields["contact_email"]
+        if self.user.phone:
+            del fields["contact_phone"]
+        fields["reply_channel"].initial = self.user.reply_channel
+
+    # Checks of single fields -------------------------------------------------------
+
+    def clean_account_number(self):
+        value = self.cleaned_data.get("account_number", "")
+        return account_number_normalise(value) if value.strip() else ""
+
+    def clean_contact_phone(self):
+        value = self.cleaned_data.get("contact_phone", "")
+        return russian_phone_normalise(value) if value.strip() else ""
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if len(body) < 10:
+            raise ValidationError(
+                _("Describe the problem in a few words: at least 10 characters."),
+                code="body_too_short",
+            )
+        return body
+
+    # Checks of the whole form -----------------------------------------------------
+
+    def clean(self):
+        data = super().clean()
+        self._clean_service(data)
+        self._clean_topic_rules(data)
+        self._clean_contacts(data)
+        return data
+
+    def _clean_service(self, data):
+        service = data.get("service")
+        if service is not None:
+            data["service_type"] = service.service_type
+            data["service_number"] = service.number
+            if not data.get("account"):
+                data["account"] = service.account
+        elif not data.get("service_type") and "service_type" not in self.errors:
+            self.add_error(
+                "service_type",
+                ValidationError(_("Choose the service."), code="required"),
+            )
+        number = data.get("service_number", "")
+        service_type = data.get("service_type")
+        if service is None and number and service_type:
+            try:
+                data["service_number"] = service_number_normalise(
+                    service_type.number_kind, number
+                )
+            except ValidationError as exc:
+                self.add_error("service_number", exc)
+        account = data.get("account")
+        if account is not None:
+            data["account_number"] = account.number
+            if not data.get("connection_address"):
+                data["connection_address"] = account.address
+
+    def _clean_topic_rules(self, data):
+        topic = data.get("topic")
+        if topic is None:
+            return
+        service_type = data.get("service_type")
+        allowed = list(topic.service_types.all())
+        if service_type and allowed and service_type not in allowed:
+            self.add_error(
+                "topic",
+                ValidationError(
+                    _("This topic is not about %(service)s: choose another topic."),
+                    code="topic_not_for_service",
+                    params={"service": service_type.display_name},
+                ),
+            )
+        if (
+            topic.needs_account_or_address
+            and not data.get("account_number")
+            and not data.get("connection_address")
+            and not self.has_error("account_number")
+        ):
+            field = "account" if "account" in self.fields else "account_number"
+            self.add_error(
+                field,
+                ValidationError(
+                    _(
+                        "For this topic we need the personal account number or "
+                        "the connection address: fill in one of them."
+                    ),
+                    code="account_or_address_required",
+                ),
+            )
+        if topic.is_claim:
+            if not data.get("claim_demands"):
+                self.add_error(
+                    "claim_demands",
+                    ValidationError(
+                        _("A claim states what you demand."), code="claim_demands"
+                    ),
+                )
+            if not data.get("claim_answer_form"):
+                self.add_error(
+                    "claim_answer_form",
+                    ValidationError(
+                        _("Choose how to send you the answer to the claim."),
+                        code="claim_answer_form",
+                    ),
+                )
+        else:
+            data["claim_demands"] = ""
+            data["claim_answer_form"] = ""
+
+    def _clean_contacts(self, data):
+        if self.signed_in:
+            data["client_category"] = self.user.subscriber.category
+            data["contact_name"] = self.user.get_full_name()
+            data["contact_email"] = data.get("contact_email") or self.user.email
+            data["contact_phone"] = data.get("contact_phone") or (
+                str(self.user.phone) if self.user.phone else ""
+            )
+        elif not data.get("contact_name") and not self.has_error("contact_name"):
+            self.add_error(
+                "contact_name",
+                ValidationError(_("Tell us how to address you."), code="required"),
+            )
+        channel = data.get("reply_channel")
+        if (
+            channel == ReplyChannel.EMAIL
+            and not data.get("contact_email")
+            and not self.has_error("contact_email")
+        ):
+            self.add_error(
+                "contact_email",
+                ValidationError(
+                    _("Enter the e-mail to get the answer by e-mail."),
+                    code="email_required_for_channel",
+                ),
+            )
+        if (
+            channel == ReplyChannel.PHONE
+            and not data.get("contact_phone")
+            and not self.has_error("contact_phone")
+        ):
+            self.add_error(
+                "contact_phone",
+                ValidationError(
+                    _("Enter a phone number so that we can call you back."),
+                    code="phone_required_for_channel",
+                ),
+            )
+
+    def ticket_data(self) -> dict:
+        """Return the cleaned values that the ticket stores."""
+        data = self.cleaned_data
+        return {
+            "client_category": data["client_category"],
+            "service_type": data["service_type"],
+            "service_number": data.get("service_number", ""),
+            "account_number": data.get("account_number", ""),
+            "connection_address": data.get("connection_address", ""),
+            "topic": data["topic"],
+            "body": data["body"],
+            "claim_demands": data.get("claim_demands", ""),
+            "claim_answer_form": data.get("claim_answer_form", ""),
+            "reply_channel": data["reply_channel"],
+            "contact_name": data["contact_name"],
+            "contact_email": data.get("contact_email", ""),
+            "contact_phone": data.get("contact_phone", ""),
+        }
+
+
+class MessageForm(PortalFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": BODY_MAX}),
+    )
+    attachments = _attachments_field()
+
+
+class RatingForm(PortalFormMixin, forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How do you rate the answer"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5 is the best."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+
+
+class TicketFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("all tickets")),
+            ("open", _("open")),
+            ("closed", _("resolved and closed")),
+        ],
+    )
+
+
+class GuestLookupForm(PortalFormMixin, forms.Form):
+    number = forms.CharField(
+        label=_("Ticket number"),
+        max_length=20,
+        help_text=_("For example 2026-0001234."),
+    )
+    contact = forms.CharField(
+        label=_("E-mail or phone given in the ticket"), max_length=254
+    )
+    captcha = PortalCaptchaField()
+
+
+class GuestCodeForm(PortalFormMixin, forms.Form):
+    number = forms.CharField(label=_("Ticket number"), max_length=20)
+    code = forms.CharField(
+        label=_("Code from the message"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )

@@ -1,0 +1,485 @@
+"""Tickets (обращения): what subscribers and guests ask, and everything that follows.
+
+Topics carry their rules as data (need an account or an address, a formal
+claim, a technician visit may follow, the SLA and the default queue). A ticket's
+history is stored as rows: ``Message`` (public replies, the subscriber's own
+messages, internal notes) and ``TicketEvent`` (status changes and other steps).
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.models import (
+    ClientCategory,
+    Consent,
+    PersonalAccount,
+    ReplyChannel,
+    ServiceType,
+    Subscriber,
+)
+
+
+class TranslatedNameMixin:
+    """Reference data edited in the admin: Russian name, optional English one."""
+
+    @property
+    def display_name(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def __str__(self):
+        return self.display_name
+
+
+class SpecialistQueue(TranslatedNameMixin, models.Model):
+    """A team of specialists that works one kind of tickets (Internet, Billing, …).
+
+    Tickets are routed to a queue; its agents work them in the support desk.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name in Russian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("working"), default=True)
+
+    class Meta:
+        verbose_name = _("specialist queue")
+        verbose_name_plural = _("specialist queues")
+        ordering = ["name"]
+
+
+class Category(TranslatedNameMixin, models.Model):
+    """A group of topics shown together in the feedback form."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name in Russian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic category")
+        verbose_name_plural = _("topic categories")
+        ordering = ["order", "name"]
+
+
+class TopicQuerySet(models.QuerySet):
+    def offered(self):
+        return self.filter(is_active=True).select_related("category")
+
+
+class Topic(TranslatedNameMixin, models.Model):
+    """What a ticket is about, with the rules that apply to it."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="topics",
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name in Russian"), max_length=150)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+    service_types = models.ManyToManyField(
+        ServiceType,
+        verbose_name=_("service types"),
+        blank=True,
+        help_text=_("Leave empty if the topic applies to every service."),
+    )
+    needs_account_or_address = models.BooleanField(
+        _("needs an account number or a connection address"),
+        default=False,
+        help_text=_("Such tickets cannot be processed without one of them."),
+    )
+    is_claim = models.BooleanField(
+        _("formal claim"),
+        default=False,
+        help_text=_(
+            "A claim under the law on communications: the subscriber states "
+            "demands and the form of the answer."
+        ),
+    )
+    visit_possible = models.BooleanField(
+        _("a technician visit may follow"), default=False
+    )
+    sla_first_response_days = models.PositiveSmallIntegerField(
+        _("first response within, working days"), default=1
+    )
+    sla_resolution_days = models.PositiveSmallIntegerField(
+        _("resolution within, days"), default=10
+    )
+    sla_calendar_days = models.BooleanField(
+        _("resolution counted in calendar days"),
+        default=False,
+        help_text=_("Claims: 30 calendar days from registration."),
+    )
+    default_queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("default queue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["category__order", "order", "name"]
+
+
+class TicketCounter(models.Model):
+    """The last ticket number issued in a year (numbers look like 2026-0001234)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class TicketQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Return the tickets a subscriber's user may see: their subscriber's."""
+        if not user.is_authenticated or user.subscriber_id is None:
+            return self.none()
+        return self.filter(subscriber_id=user.subscriber_id)
+
+    def open(self):
+        return self.exclude(status__in=Ticket.CLOSED_STATUSES)
+
+    def with_list_data(self):
+        return self.select_related("topic", "service_type")
+
+
+class Ticket(models.Model):
+    """A subscriber's or a guest's ticket."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("received")
+        REGISTERED = "registered", _("registered")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING_CUSTOMER = "waiting_customer", _("waiting for your reply")
+        ESCALATED = "escalated", _("passed to a specialist")
+        VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
+        LINE_WORKS = "line_works", _("works on the line")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+
+    class Priority(models.IntegerChoices):
+        LOW = 10, _("low")
+        NORMAL = 20, _("normal")
+        HIGH = 30, _("high")
+        URGENT = 40, _("urgent")
+
+    class ClaimAnswerForm(models.TextChoices):
+        PAPER = "paper", _("on paper, by post")
+        ELECTRONIC = "electronic", _("electronic document with a simple e-signature")
+
+    CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        verbose_name=_("subscriber"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        help_text=_("Empty for a guest's ticket."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    client_category = models.CharField(
+        _("client category"), max_length=16, choices=ClientCategory.choices
+    )
+    service_type = models.ForeignKey(
+        ServiceType, verbose_name=_("service type"), on_delete=models.PROTECT
+    )
+    service_number = models.CharField(_("service number"), max_length=64, blank=True)
+    account = models.ForeignKey(
+        PersonalAccount,
+        verbose_name=_("personal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    account_number = models.CharField(_("account number"), max_length=32, blank=True)
+    connection_address = models.CharField(
+        _("connection address"), max_length=255, blank=True
+    )
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT)
+    body = models.TextField(_("text"))
+    claim_demands = models.TextField(_("claim demands"), blank=True)
+    claim_answer_form = models.CharField(
+        _("form of the answer to the claim"),
+        max_length=16,
+        choices=ClaimAnswerForm.choices,
+        blank=True,
+    )
+    reply_channel = models.CharField(
+        _("reply channel"), max_length=8, choices=ReplyChannel.choices
+    )
+    contact_name = models.CharField(_("contact name"), max_length=255)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    first_response_due = models.DateTimeField(
+        _("first response due"), null=True, blank=True
+    )
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    planned_fix_date = models.DateField(_("planned fix date"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        _("acknowledgement sent"), null=True, blank=True
+    )
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    access_token = models.CharField(
+        _("private link token"),
+        max_length=64,
+        unique=True,
+        default=secrets.token_urlsafe,
+        editable=False,
+    )
+    submission_key = models.UUIDField(
+        _("submission key"),
+        unique=True,
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Makes a double-clicked send create one ticket."),
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["subscriber", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="ticket_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("tickets:detail", kwargs={"number": self.number})
+
+    def get_private_url(self):
+        return reverse("tickets:guest", kwargs={"token": self.access_token})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+    @property
+    def can_be_rated(self) -> bool:
+        return self.status in self.CLOSED_STATUSES and self.rating is None
+
+
+def attachment_path(instance, filename):
+    """Store every upload under a generated name: the typed name is never a path."""
+    return f"tickets/{instance.ticket.created_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Message(models.Model):
+    """One message in a ticket's conversation, or an internal note of staff."""
+
+    class Kind(models.TextChoices):
+        SUBSCRIBER = "subscriber", _("from the subscriber")
+        REPLY = "reply", _("reply of support")
+        NOTE = "note", _("internal note")
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.ticket}: {self.get_kind_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != self.Kind.NOTE
+
+
+class Attachment(models.Model):
+    """A file attached to a ticket or to one of its messages.
+
+    Files live under the private MEDIA_ROOT with generated names and are
+    served only through a view that checks access.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse(
+            "tickets:attachment",
+            kwargs={"number": self.ticket.number, "pk": self.pk},
+        )
+
+
+class TicketEvent(models.Model):
+    """A step in a ticket's history: who did what, and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("ticket received")
+        ROUTING_PENDING = "routing_pending", _("waiting for routing to a specialist")
+        STATUS = "status", _("status changed")
+        MESSAGE = "message", _("message added")
+        REOPENED = "reopened", _("reopened")
+        CLOSED = "closed", pgettext_lazy("ticket event", "closed")
+        RATED = "rated", _("answer rated")
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Ticket.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=20, choices=Ticket.Status.choices, blank=True
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.ticket}: {self.get_kind_display()}"
+
+
+class GuestAccessCode(models.Model):
+    """A one-time code sent to a guest's contact to open a ticket by its number."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="+"
+    )
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("guest access code")
+        verbose_name_plural = _("guest access codes")
+
+    def __str__(self):
+        return f"{self.ticket}: {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,369 @@
+"""What happens to tickets: filing, messages, closing, rating, guest access.
+
+Views, the admin, tasks and tests call these functions; forms only validate.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Consent, PersonalAccount
+from accounts.services import ClientInfo, consent_record
+from portal.mail import mail_send
+from portal.sms import sms_send
+from portal.throttle import throttle_count, throttle_exceeded
+
+from .files import InspectedFile
+from .models import (
+    Attachment,
+    GuestAccessCode,
+    Message,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+)
+
+GUEST_CODE_TTL = datetime.timedelta(minutes=15)
+GUEST_CODE_ATTEMPTS = 5
+
+
+class TicketError(Exception):
+    """A ticket action that cannot be done; the message is for the subscriber."""
+
+    def __init__(self, message, *, code):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# Filing ------------------------------------------------------------------------
+
+
+def ticket_number_next(*, year: int) -> str:
+    """Issue the year's next number, such as 2026-0001234 (call in a transaction)."""
+    TicketCounter.objects.get_or_create(year=year)
+    counter = TicketCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:07d}"
+
+
+def ticket_submission_allowed(*, ip_address: str, user=None) -> bool:
+    """Count a submission; say whether the address and account are within the limit."""
+    limit, period = settings.PORTAL_TICKET_LIMIT
+    keys = [("ticket-ip", ip_address or "unknown")]
+    if user is not None and user.is_authenticated:
+        keys.append(("ticket-user", str(user.pk)))
+    if any(
+        throttle_exceeded(scope=scope, who=who, limit=limit, period=period)
+        for scope, who in keys
+    ):
+        return False
+    for scope, who in keys:
+        throttle_count(scope=scope, who=who, period=period)
+    return True
+
+
+def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
+    for item in files:
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+        )
+        attachment.file.save(item.name, item.upload, save=False)
+        attachment.save()
+
+
+def _event(ticket, kind, *, actor=None, from_status="", to_status="", note=""):
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def ticket_create(
+    *,
+    author,
+    submission_key,
+    client: ClientInfo,
+    files: list[InspectedFile] = (),
+    **data,
+) -> tuple[Ticket, bool]:
+    """File a ticket with its attachments in one transaction.
+
+    ``author`` is the signed-in user (their subscriber owns the ticket) or an
+    anonymous user (a guest: the consent is recorded). The same
+    ``submission_key`` twice (a double-clicked send) returns the first ticket.
+    The ticket waits for routing; the acknowledgement is sent after the
+    commit. Return the ticket and whether it is new.
+    """
+    existing = Ticket.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            ticket = _ticket_create(
+                author=author,
+                submission_key=submission_key,
+                client=client,
+                files=files,
+                data=data,
+            )
+    except IntegrityError:
+        # The other click of a double click won the race.
+        existing = Ticket.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return ticket, True
+
+
+def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
+    from .tasks import ticket_acknowledge_task
+
+    signed_in = author is not None and author.is_authenticated
+    account = None
+    if data.get("account_number"):
+        account = (
+            PersonalAccount.objects.for_user(author)
+            .filter(number=data["account_number"])
+            .first()
+            if signed_in
+            else None
+        )
+    ticket = Ticket(
+        number=ticket_number_next(year=timezone.localdate().year),
+        submission_key=submission_key,
+        author=author if signed_in else None,
+        subscriber=author.subscriber if signed_in else None,
+        account=account,
+        ip_address=client.ip_address,
+        **data,
+    )
+    if not signed_in:
+        ticket.consent = consent_record(
+            user=None,
+            purpose=Consent.Purpose.PERSONAL_DATA,
+            given=True,
+            client=client,
+            email=data.get("contact_email", ""),
+            phone=data.get("contact_phone", ""),
+        )
+    ticket.full_clean(exclude=["access_token", "submission_key"])
+    ticket.save()
+    _attachments_store(ticket=ticket, files=files)
+    _event(ticket, TicketEvent.Kind.CREATED, actor=author, to_status=ticket.status)
+    # Routing workers pick up tickets in this state (issue 5 builds them).
+    _event(ticket, TicketEvent.Kind.ROUTING_PENDING)
+    ticket_acknowledge_task.delay_on_commit(ticket.pk)
+    return ticket
+
+
+def ticket_acknowledge(*, ticket_id: int) -> bool:
+    """Tell the author that the ticket is received, with its number and private link.
+
+    By e-mail when there is an address; by SMS when the answer goes by phone.
+    Sent once: the sending is recorded on the ticket under a row lock.
+    """
+    with transaction.atomic():
+        ticket = (
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("topic")
+            .get(pk=ticket_id)
+        )
+        if ticket.acknowledged_at is not None:
+            return False
+        language = ticket.author.language if ticket.author else "ru"
+        link = settings.PORTAL_BASE_URL + (
+            ticket.get_absolute_url()
+            if ticket.subscriber_id
+            else ticket.get_private_url()
+        )
+        if ticket.contact_email:
+            mail_send(
+                template="tickets/emails/received",
+                context={"ticket": ticket, "link": link},
+                to=ticket.contact_email,
+                language=language,
+            )
+        if ticket.reply_channel == "phone" and ticket.contact_phone:
+            sms_send(
+                phone=str(ticket.contact_phone),
+                text=str(
+                    _("Ticket %(number)s received. Follow it: %(link)s")
+                    % {"number": ticket.number, "link": link}
+                ),
+            )
+        ticket.acknowledged_at = timezone.now()
+        ticket.save(update_fields=["acknowledged_at"])
+    return True
+
+
+# Following a ticket ----------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_message_add(
+    *, ticket: Ticket, author, body: str, files: list[InspectedFile] = ()
+) -> Message:
+    """Add the subscriber's message; a resolved or closed ticket opens again."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.SUBSCRIBER,
+        author=author if author is not None and author.is_authenticated else None,
+        body=body,
+    )
+    _attachments_store(ticket=ticket, files=files, message=message)
+    _event(ticket, TicketEvent.Kind.MESSAGE, actor=author)
+    if not ticket.is_open:
+        previous = ticket.status
+        ticket.status = Ticket.Status.IN_PROGRESS
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+        _event(
+            ticket,
+            TicketEvent.Kind.REOPENED,
+            actor=author,
+            from_status=previous,
+            to_status=ticket.status,
+        )
+    return message
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, author) -> Ticket:
+    """Close the ticket at the subscriber's request."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.CLOSED:
+        raise TicketError(_("The ticket is already closed."), code="closed")
+    previous = ticket.status
+    ticket.status = Ticket.Status.CLOSED
+    ticket.closed_at = timezone.now()
+    ticket.save(update_fields=["status", "closed_at", "updated_at"])
+    _event(
+        ticket,
+        TicketEvent.Kind.CLOSED,
+        actor=author,
+        from_status=previous,
+        to_status=ticket.status,
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_rate(*, ticket: Ticket, author, rating: int, comment: str) -> Ticket:
+    """Store the rating of the answer: once, after the ticket is resolved."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not ticket.can_be_rated:
+        raise TicketError(
+            _("The answer can be rated once, after the ticket is resolved."),
+            code="cannot_rate",
+        )
+    ticket.rating = rating
+    ticket.rating_comment = comment
+    ticket.rated_at = timezone.now()
+    ticket.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    _event(ticket, TicketEvent.Kind.RATED, actor=author, note=str(rating))
+    return ticket
+
+
+# Guests -----------------------------------------------------------------------------
+
+
+def _code_hash(ticket: Ticket, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(),
+        f"{ticket.pk}:{code}".encode(),
+        hashlib.sha256,
+    ).hexdigest()
+
+
+def _contact_matches(ticket: Ticket, contact: str) -> bool:
+    from accounts.validators import russian_phone_normalise
+
+    contact = contact.strip()
+    if "@" in contact:
+        return ticket.contact_email.lower() == contact.lower()
+    try:
+        return str(ticket.contact_phone) == russian_phone_normalise(contact)
+    except ValidationError:  # not a phone number: it matches nothing
+        return False
+
+
+def guest_code_send(*, number: str, contact: str) -> None:
+    """Send a one-time code to the contact of a guest's ticket, if they match.
+
+    Nothing tells the caller whether they did: the answer is the same, so the
+    form cannot be used to learn who filed which ticket.
+    """
+    ticket = Ticket.objects.filter(number=number.strip(), subscriber=None).first()
+    if ticket is None or not _contact_matches(ticket, contact):
+        return
+    limit, period = settings.PORTAL_GUEST_CODE_LIMIT
+    if throttle_exceeded(
+        scope="guest-code", who=ticket.number, limit=limit, period=period
+    ):
+        return
+    throttle_count(scope="guest-code", who=ticket.number, period=period)
+    code = f"{secrets.randbelow(10**6):06d}"
+    GuestAccessCode.objects.create(ticket=ticket, code_hash=_code_hash(ticket, code))
+    text = _("Code to open ticket %(number)s: %(code)s. It works for 15 minutes.") % {
+        "number": ticket.number,
+        "code": code,
+    }
+    if "@" in contact:
+        mail_send(
+            template="tickets/emails/guest_code",
+            context={"ticket": ticket, "code": code},
+            to=ticket.contact_email,
+            language="ru",
+        )
+    else:
+        sms_send(phone=str(ticket.contact_phone), text=str(text))
+
+
+@transaction.atomic
+def guest_code_check(*, number: str, code: str) -> Ticket | None:
+    """Return the guest's ticket if the code is right and fresh; else None.
+
+    A code works once, for 15 minutes, and five wrong tries spoil it.
+    """
+    ticket = Ticket.objects.filter(number=number.strip(), subscriber=None).first()
+    if ticket is None:
+        return None
+    access = (
+        GuestAccessCode.objects.select_for_update()
+        .filter(
+            ticket=ticket,
+            used_at=None,
+            created_at__gte=timezone.now() - GUEST_CODE_TTL,
+            attempts__lt=GUEST_CODE_ATTEMPTS,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if access is None:
+        return None
+    if not hmac.compare_digest(access.code_hash, _code_hash(ticket, code.strip())):
+        access.attempts += 1
+        access.save(update_fields=["attempts"])
+        return None
+    access.used_at = timezone.now()
+    access.save(update_fields=["used_at"])
+    return ticket
