@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 # Detected type -> (content type served back, extension of the stored name).
 ALLOWED_BINARY = {
@@ -129,7 +130,11 @@ def attachments_inspect(uploads) -> list[InspectedFile]:
     uploads = [upload for upload in uploads if upload]
     if len(uploads) > settings.PORTAL_ATTACHMENT_MAX_FILES:
         raise ValidationError(
-            _("Attach at most %(limit)d files."),
+            ngettext_lazy(
+                "Attach at most %(limit)d file.",
+                "Attach at most %(limit)d files.",
+                "limit",
+            ),
             code="too_many_files",
             params={"limit": settings.PORTAL_ATTACHMENT_MAX_FILES},
         )

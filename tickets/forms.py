@@ -3,10 +3,14 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import (
     ClientCategory,
@@ -47,13 +51,21 @@ class MultipleFileField(forms.FileField):
         return attachments_inspect(files)
 
 
+def _attachments_help():
+    return _(
+        "Screenshots, photos, PDF, office documents, text or log files: up to "
+        "%(count)d files, %(size)s each, %(total)s together."
+    ) % {
+        "count": settings.PORTAL_ATTACHMENT_MAX_FILES,
+        "size": filesizeformat(settings.PORTAL_ATTACHMENT_MAX_SIZE),
+        "total": filesizeformat(settings.PORTAL_ATTACHMENT_MAX_TOTAL),
+    }
+
+
 def _attachments_field():
     return MultipleFileField(
         label=_("Files"),
-        help_text=_(
-            "Screenshots, photos, PDF, office documents, text or log files: "
-            "up to 5 files, 10 MB each, 20 MB together."
-        ),
+        help_text=lazy(_attachments_help, str)(),
         widget=MultipleFileInput(attrs={"data-attachments": "1"}),
     )
 
@@ -103,7 +115,7 @@ class TicketForm(PortalFormMixin, forms.Form):
         ),
     )
     account = forms.ModelChoiceField(
-        label=_("Personal account"),
+        label=pgettext_lazy("personal account in billing", "Account"),
         queryset=PersonalAccount.objects.none(),
         required=False,
         empty_label=_("Not about one of my accounts"),
@@ -207,7 +219,13 @@ class TicketForm(PortalFormMixin, forms.Form):
         fields["topic"].queryset = Topic.objects.offered().order_by(
             "category__order", "category__name", "order", "name"
         )
-        for name in ("service_type", "contact_name", "contact_email", "contact_phone"):
+        for name in (
+            "service",
+            "service_type",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ):
             fields[name].required_when = "depends"
         fields["claim_demands"].required_when = "claim"
         fields["claim_answer_form"].required_when = "claim"

@@ -180,7 +180,7 @@ class Ticket(models.Model):
         VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
         LINE_WORKS = "line_works", _("works on the line")
         RESOLVED = "resolved", _("resolved")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
     class Priority(models.IntegerChoices):
         LOW = 10, _("low")

@@ -249,6 +249,7 @@ def test_staff_without_a_subscriber_are_sent_to_the_dashboard(client):
 
 # Every subscriber URL checks ownership -----------------------------------------------
 
+
 # How to build each parametrised subscriber URL for the owner's objects. A new
 # URL with parameters must be added here (or to PUBLIC_WITH_PARAMETERS), or the
 # walk below fails: no page may skip the ownership check unnoticed.

@@ -19,7 +19,7 @@ def png_upload(name="screen.png"):
 
 
 class TicketFactory(factory.Factory):
-    """File a ticket with ``ticket_create`` for ``author`` (a user, or None for a guest).
+    """File a ticket through ``ticket_create`` for ``author`` (a user; None: a guest).
 
     ``with_attachment=True`` attaches one PNG.
     """

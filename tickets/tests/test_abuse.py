@@ -1,0 +1,226 @@
+"""Limits on filing tickets: per address, per account, and double submits."""
+
+import datetime
+import uuid
+
+import pytest
+from django.utils.html import escape
+from freezegun import freeze_time
+
+from accounts.tests.factories import (
+    PersonalAccountFactory,
+    ServiceFactory,
+    UserFactory,
+    service_type,
+)
+from tickets.models import Ticket, Topic
+from tickets.tests.factories import png_upload
+
+pytestmark = pytest.mark.django_db
+
+FEEDBACK = "/feedback/"
+# A window of the fixed-window counter starts here (a multiple of 600 seconds).
+WINDOW_START = "2026-03-02 10:00:00"
+
+
+@pytest.fixture
+def user(db):
+    user = UserFactory(phone="+79123456789")
+    ServiceFactory(account=PersonalAccountFactory(subscriber=user.subscriber))
+    return user
+
+
+@pytest.fixture
+def frozen():
+    with freeze_time(WINDOW_START) as frozen:
+        yield frozen
+
+
+def guest_data(**overrides) -> dict:
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "service_type": service_type("internet").pk,
+        "service_number": "ivanov-123",
+        "client_category": "individual",
+        "topic": Topic.objects.get(code="setup").pk,
+        "connection_address": "Москва, ул. Лесная, д. 5, кв. 12",
+        "body": "Не могу настроить роутер, подскажите параметры.",
+        "reply_channel": "email",
+        "contact_name": "Иванов Иван",
+        "contact_email": "ivanov@example.ru",
+        "consent": "on",
+        "captcha_0": "key",
+        "captcha_1": "PASSED",
+    }
+    data.update(overrides)
+    return data
+
+
+def member_data(**overrides) -> dict:
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "service_type": service_type("internet").pk,
+        "topic": Topic.objects.get(code="setup").pk,
+        "body": "Не могу настроить роутер, подскажите параметры.",
+        "reply_channel": "email",
+    }
+    data.update(overrides)
+    return data
+
+
+def file_tickets(client, count, data=guest_data, ip="203.0.113.5"):
+    for _n in range(count):
+        response = client.post(FEEDBACK, data(), REMOTE_ADDR=ip)
+        assert response.status_code == 302
+
+
+def assert_throttled(response):
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [error.code for error in form.non_field_errors().as_data()] == ["throttled"]
+    # The message is shown in the error summary at the top of the form.
+    assert escape(form.non_field_errors()[0]) in response.content.decode()
+
+
+def test_five_tickets_from_one_address_pass_and_the_sixth_is_refused(client, frozen):
+    file_tickets(client, 5)
+    data = guest_data(body="Шестое обращение: всё ещё не работает, помогите.")
+
+    response = client.post(
+        FEEDBACK, {**data, "attachments": [png_upload()]}, REMOTE_ADDR="203.0.113.5"
+    )
+
+    assert_throttled(response)
+    assert Ticket.objects.count() == 5
+    html = response.content.decode()
+    for name in ("body", "contact_name", "contact_email", "connection_address"):
+        assert escape(data[name]) in html
+    assert f'value="{data["submission_key"]}"' in html
+    assert response.context["form"].files_dropped is True
+
+
+def test_another_address_still_passes(client, frozen):
+    file_tickets(client, 5)
+    assert_throttled(client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5"))
+
+    response = client.post(FEEDBACK, guest_data(), REMOTE_ADDR="198.51.100.20")
+
+    assert response.status_code == 302
+    assert Ticket.objects.count() == 6
+
+
+def test_forged_forwarded_for_header_does_not_escape_the_limit(
+    client, frozen, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 0
+    file_tickets(client, 5)
+
+    response = client.post(
+        FEEDBACK,
+        guest_data(),
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_X_FORWARDED_FOR="192.0.2.77",
+    )
+
+    assert_throttled(response)
+
+
+def test_invalid_forms_do_not_count_towards_the_limit(client, frozen):
+    for _n in range(10):
+        response = client.post(
+            FEEDBACK, guest_data(body="short"), REMOTE_ADDR="203.0.113.5"
+        )
+        assert response.status_code == 200
+
+    file_tickets(client, 5)
+
+
+def test_signed_in_subscriber_switching_addresses_is_limited_after_five(
+    client, user, frozen
+):
+    client.force_login(user)
+    for n in range(5):
+        response = client.post(
+            FEEDBACK, member_data(), REMOTE_ADDR=f"198.51.100.{n + 1}"
+        )
+        assert response.status_code == 302
+
+    response = client.post(FEEDBACK, member_data(), REMOTE_ADDR="192.0.2.200")
+
+    assert_throttled(response)
+    assert Ticket.objects.filter(subscriber=user.subscriber).count() == 5
+
+
+def test_subscriber_limit_does_not_stop_a_guest_at_another_address(
+    client, user, frozen
+):
+    client.force_login(user)
+    for n in range(5):
+        client.post(FEEDBACK, member_data(), REMOTE_ADDR=f"198.51.100.{n + 1}")
+    client.logout()
+
+    response = client.post(FEEDBACK, guest_data(), REMOTE_ADDR="192.0.2.200")
+
+    assert response.status_code == 302
+
+
+def test_limit_resets_after_the_period(client, frozen):
+    file_tickets(client, 5)
+    assert_throttled(client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5"))
+
+    frozen.tick(datetime.timedelta(minutes=10, seconds=1))
+    response = client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5")
+
+    assert response.status_code == 302
+    assert Ticket.objects.count() == 6
+
+
+def test_limit_holds_within_the_period(client, frozen):
+    file_tickets(client, 5)
+
+    frozen.tick(datetime.timedelta(minutes=9, seconds=59))
+    response = client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5")
+
+    assert_throttled(response)
+
+
+def test_limit_follows_the_setting(client, frozen, settings):
+    settings.PORTAL_TICKET_LIMIT = (2, 600)
+    file_tickets(client, 2)
+
+    assert_throttled(client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5"))
+
+
+# Double submit ------------------------------------------------------------------------
+
+
+def test_two_posts_with_the_same_submission_key_file_one_ticket(client):
+    data = guest_data()
+
+    first = client.post(FEEDBACK, data)
+    second = client.post(FEEDBACK, data)
+
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Ticket.objects.count() == 1
+
+
+def test_resending_a_filed_ticket_is_not_refused_by_the_limit(client, frozen):
+    data = guest_data()
+    client.post(FEEDBACK, data, REMOTE_ADDR="203.0.113.5")
+    file_tickets(client, 4)
+
+    response = client.post(FEEDBACK, data, REMOTE_ADDR="203.0.113.5")
+
+    assert response.status_code == 302
+    assert Ticket.objects.count() == 5
+
+
+def test_double_submit_counts_once_towards_the_limit(client, frozen):
+    data = guest_data()
+    for _click in range(3):
+        client.post(FEEDBACK, data, REMOTE_ADDR="203.0.113.5")
+
+    file_tickets(client, 4)
+
+    assert Ticket.objects.count() == 5

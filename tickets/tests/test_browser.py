@@ -1,0 +1,160 @@
+"""Filing and following a ticket in a real browser (Chromium through Playwright)."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from accounts.tests.factories import (
+    PASSWORD,
+    PersonalAccountFactory,
+    ServiceFactory,
+    UserFactory,
+)
+from portal.testing import axe_violations
+from tickets.models import Ticket
+
+from .factories import PNG, TicketFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = "С утра нет интернета, индикатор LOS горит красным. Роутер перезагружала."
+
+
+def _sign_in(page, user):
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill(user.email)
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Личный кабинет")
+
+
+def _attach(page, name="router.png", content=PNG, mime="image/png"):
+    page.get_by_label(re.compile(r"^\s*Файлы")).set_input_files(
+        [{"name": name, "mimeType": mime, "buffer": content}]
+    )
+
+
+@pytest.fixture
+def subscriber():
+    user = UserFactory(full_name="Смирнова Анна Сергеевна", phone="+79123456789")
+    account = PersonalAccountFactory(subscriber=user.subscriber, number="100000000001")
+    ServiceFactory(account=account, number="smirnova-a")
+    return user
+
+
+def test_subscriber_files_a_ticket_with_a_file_and_reads_it_in_my_tickets(
+    page, subscriber
+):
+    _sign_in(page, subscriber)
+    page.get_by_role("link", name="Написать в поддержку").first.click()
+
+    expect(page.get_by_label("Электронная почта", exact=True)).to_have_count(0)
+    service = page.get_by_label("Услуга", exact=True)
+    option = service.locator("option", has_text="smirnova-a")
+    service.select_option(option.get_attribute("value"))
+    page.get_by_label("Тема").select_option(label="Техническая неисправность")
+    page.get_by_label("Что случилось").fill(BODY)
+    _attach(page)
+    page.get_by_role("button", name="Отправить").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ваше обращение принято")
+    number = page.locator(".ticket-number").inner_text()
+    assert re.fullmatch(r"\d{4}-\d{7}", number)
+    page.get_by_role("link", name="Мои обращения").click()
+    row = page.get_by_role("row", name=re.compile(number))
+    expect(row).to_contain_text("Принято")
+    row.get_by_role("link", name=number).click()
+    expect(page.get_by_text(BODY)).to_be_visible()
+    expect(page.get_by_role("link", name="router.png")).to_be_visible()
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.account_number == "100000000001"
+    assert ticket.service_number == "smirnova-a"
+
+
+def test_guest_files_a_ticket_with_a_file_and_follows_the_private_link(page):
+    page.goto("/feedback/")
+
+    page.get_by_label("Тип услуги").select_option(label="Домашний интернет")
+    page.get_by_label("Номер лицевого счёта").fill("1000 0000 0042")
+    page.get_by_label("Тема").select_option(label="Техническая неисправность")
+    page.get_by_label("Что случилось").fill(BODY)
+    _attach(page, "скриншот.png")
+    page.get_by_label("Ваше имя").fill("Иван Петров")
+    page.get_by_label("Электронная почта", exact=True).fill("ivan@example.ru")
+    page.get_by_label("Я даю согласие на обработку моих персональных данных").check()
+    page.get_by_label("Символы с картинки").fill("PASSED")
+    page.get_by_role("button", name="Отправить").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ваше обращение принято")
+    number = page.locator(".ticket-number").inner_text()
+    link = re.search(r"(/tickets/t/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+    expect(page.get_by_text(BODY)).to_be_visible()
+    expect(page.get_by_role("link", name="скриншот.png")).to_be_visible()
+
+    page.get_by_label("Ваше сообщение").fill("Добавляю: индикатор PON тоже мигает.")
+    page.get_by_role("button", name="Отправить").click()
+    expect(page.get_by_text("индикатор PON тоже мигает")).to_be_visible()
+
+
+def test_an_error_keeps_what_was_typed_and_asks_for_the_files_again(page):
+    page.goto("/feedback/")
+    page.get_by_label("Тип услуги").select_option(label="Домашний интернет")
+    page.get_by_label("Тема").select_option(label="Техническая неисправность")
+    page.get_by_label("Что случилось").fill(BODY)
+    _attach(page)
+    page.get_by_label("Ваше имя").fill("Иван Петров")
+    page.get_by_role("button", name="Отправить").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).not_to_have_count(0)
+    expect(page.get_by_label("Что случилось")).to_have_value(BODY)
+    expect(page.get_by_label("Ваше имя")).to_have_value("Иван Петров")
+    expect(page.get_by_text("Выберите файлы ещё раз")).to_be_visible()
+    assert not Ticket.objects.exists()
+
+
+def test_a_claim_topic_asks_for_the_demands_and_the_form_of_the_answer(page):
+    page.goto("/feedback/")
+    demands = page.get_by_label("Ваши требования")
+    expect(demands).to_be_hidden()
+
+    page.get_by_label("Тема").select_option(label="Претензия")
+
+    expect(demands).to_be_visible()
+    expect(page.get_by_text("нужен номер лицевого счёта или адрес")).to_be_visible()
+
+
+def test_the_send_button_waits_after_the_first_click(page):
+    page.goto("/feedback/")
+    button = page.get_by_role("button", name="Отправить")
+    page.evaluate(
+        "document.querySelector('form.ticket-form')"
+        ".addEventListener('submit', e => e.preventDefault())"
+    )
+
+    button.click()
+
+    expect(page.locator("form.ticket-form button[type=submit]")).to_be_disabled()
+
+
+@pytest.mark.parametrize("who", ["guest", "subscriber"])
+def test_feedback_form_has_no_serious_accessibility_violations(page, who, subscriber):
+    if who == "subscriber":
+        _sign_in(page, subscriber)
+    page.goto("/feedback/")
+
+    assert axe_violations(page) == []
+
+
+def test_ticket_pages_have_no_serious_accessibility_violations(page, subscriber):
+    ticket = TicketFactory(author=subscriber, with_attachment=True)
+    _sign_in(page, subscriber)
+
+    for path in ("/tickets/", ticket.get_absolute_url()):
+        page.goto(path)
+        assert axe_violations(page) == [], path
