@@ -310,6 +310,7 @@ PORTAL_TICKET_LIMIT = (
     _env_value(env.int, "TICKET_LIMIT", default=5),
     _env_value(env.int, "TICKET_LIMIT_SECONDS", default=600),
 )
+PORTAL_TICKET_MESSAGE_LIMIT = (10, 600)  # messages to one ticket per period
 PORTAL_GUEST_CODE_LIMIT = (3, 900)  # access codes sent per ticket per period
 # Version of the consent text on /legal/consent/; stored with every consent.
 PORTAL_CONSENT_VERSION = "2026-11-01"

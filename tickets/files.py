@@ -64,19 +64,21 @@ def safe_name(name: str) -> str:
     return f"{stem}.{ext[:10]}" if ext else stem
 
 
-def _is_text(head: bytes) -> bool:
+def _text_charset(head: bytes) -> str | None:
+    """Return the charset of a plain text sample (UTF-8 or Windows-1251), or None."""
     if b"\x00" in head or _MARKUP.search(head):
-        return False
-    for encoding in ("utf-8", "cp1251"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError as exc:
-            # A multi-byte letter may be cut at the end of the sample.
-            if encoding == "utf-8" and exc.start >= len(head) - 3:
-                return True
-            continue
-        return True
-    return False
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte letter may be cut at the end of the sample.
+        if exc.start < len(head) - 3:
+            try:
+                head.decode("cp1251")
+            except UnicodeDecodeError:
+                return None
+            return "windows-1251"
+    return "utf-8"
 
 
 def attachment_inspect(upload) -> InspectedFile:
@@ -95,10 +97,6 @@ def attachment_inspect(upload) -> InspectedFile:
                 "limit": filesizeformat(settings.PORTAL_ATTACHMENT_MAX_SIZE),
             },
         )
-    if upload.size == 0:
-        raise ValidationError(
-            _("«%(name)s» is empty."), code="file_empty", params={"name": name}
-        )
     upload.seek(0)
     head = upload.read(_SNIFF_BYTES)
     upload.seek(0)
@@ -111,10 +109,11 @@ def attachment_inspect(upload) -> InspectedFile:
         ):
             name = f"{name}.{kind.extension}"
         return InspectedFile(upload, name, content_type)
-    if kind is None and extension in TEXT_EXTENSIONS | {""} and _is_text(head):
+    charset = _text_charset(head) if kind is None else None
+    if charset and extension in TEXT_EXTENSIONS | {""}:
         if extension not in TEXT_EXTENSIONS:
             name = f"{name}.txt"
-        return InspectedFile(upload, name, "text/plain; charset=utf-8")
+        return InspectedFile(upload, name, f"text/plain; charset={charset}")
     raise ValidationError(
         _(
             "«%(name)s» cannot be attached: only photos and screenshots, PDF, "

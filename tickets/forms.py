@@ -32,6 +32,14 @@ from .models import Ticket, Topic
 BODY_MAX = 5000
 
 
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -209,6 +217,10 @@ class TicketForm(PortalFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
+        elif not _is_uuid(self.data.get("submission_key")):
+            # A lost or damaged key must not trap the visitor in the form.
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
 
     @property
     def signed_in(self) -> bool:
@@ -242,7 +254,6 @@ class TicketForm(PortalFormMixin, forms.Form):
         if services.exists():
             fields["service"].queryset = services
             fields["service_type"].label = _("Service type, if it is not in the list")
-            del fields["service_number"]
         else:
             del fields["service"]
         if accounts.exists():
@@ -251,8 +262,9 @@ class TicketForm(PortalFormMixin, forms.Form):
         else:
             del fields["account"]
         del fields["client_category"], fields["consent"], fields["captcha"]
-        # The profile knows the name; the contacts are asked only if missing.
-        del fields["contact_name"]
+        # The profile knows the name and contacts; they are asked only if missing.
+        if self.user.get_full_name():
+            del fields["contact_name"]
         if self.user.email:
             del fields["contact_email"]
         if self.user.phone:
@@ -369,12 +381,16 @@ class TicketForm(PortalFormMixin, forms.Form):
     def _clean_contacts(self, data):
         if self.signed_in:
             data["client_category"] = self.user.subscriber.category
-            data["contact_name"] = self.user.get_full_name()
+            data["contact_name"] = data.get("contact_name") or self.user.get_full_name()
             data["contact_email"] = data.get("contact_email") or self.user.email
             data["contact_phone"] = data.get("contact_phone") or (
                 str(self.user.phone) if self.user.phone else ""
             )
-        elif not data.get("contact_name") and not self.has_error("contact_name"):
+        if (
+            "contact_name" in self.fields
+            and not data.get("contact_name")
+            and not self.has_error("contact_name")
+        ):
             self.add_error(
                 "contact_name",
                 ValidationError(_("Tell us how to address you."), code="required"),

@@ -21,6 +21,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from accounts.models import (
     ClientCategory,
     Consent,
+    Language,
     PersonalAccount,
     ReplyChannel,
     ServiceType,
@@ -242,6 +243,12 @@ class Ticket(models.Model):
     )
     reply_channel = models.CharField(
         _("reply channel"), max_length=8, choices=ReplyChannel.choices
+    )
+    language = models.CharField(
+        _("language of the letters"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.RUSSIAN,
     )
     contact_name = models.CharField(_("contact name"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)

@@ -11,7 +11,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Consent, PersonalAccount
@@ -68,6 +68,16 @@ def ticket_submission_allowed(*, ip_address: str, user=None) -> bool:
         return False
     for scope, who in keys:
         throttle_count(scope=scope, who=who, period=period)
+    return True
+
+
+def ticket_message_allowed(*, ticket: Ticket) -> bool:
+    """Count a message to the ticket; say whether it is within the limit."""
+    limit, period = settings.PORTAL_TICKET_MESSAGE_LIMIT
+    who = str(ticket.pk)
+    if throttle_exceeded(scope="ticket-message", who=who, limit=limit, period=period):
+        return False
+    throttle_count(scope="ticket-message", who=who, period=period)
     return True
 
 
@@ -135,7 +145,9 @@ def ticket_create(
 def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
     from .tasks import ticket_acknowledge_task
 
-    signed_in = author is not None and author.is_authenticated
+    authenticated = author is not None and author.is_authenticated
+    # Users without a subscriber (staff) file like guests do.
+    signed_in = authenticated and author.subscriber_id is not None
     account = None
     if data.get("account_number"):
         account = (
@@ -148,7 +160,7 @@ def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
     ticket = Ticket(
         number=ticket_number_next(year=timezone.localdate().year),
         submission_key=submission_key,
-        author=author if signed_in else None,
+        author=author if authenticated else None,
         subscriber=author.subscriber if signed_in else None,
         account=account,
         ip_address=client.ip_address,
@@ -187,7 +199,6 @@ def ticket_acknowledge(*, ticket_id: int) -> bool:
         )
         if ticket.acknowledged_at is not None:
             return False
-        language = ticket.author.language if ticket.author else "ru"
         link = settings.PORTAL_BASE_URL + (
             ticket.get_absolute_url()
             if ticket.subscriber_id
@@ -198,16 +209,15 @@ def ticket_acknowledge(*, ticket_id: int) -> bool:
                 template="tickets/emails/received",
                 context={"ticket": ticket, "link": link},
                 to=ticket.contact_email,
-                language=language,
+                language=ticket.language,
             )
         if ticket.reply_channel == "phone" and ticket.contact_phone:
-            sms_send(
-                phone=str(ticket.contact_phone),
-                text=str(
-                    _("Ticket %(number)s received. Follow it: %(link)s")
-                    % {"number": ticket.number, "link": link}
-                ),
-            )
+            with translation.override(ticket.language):
+                text = _("Ticket %(number)s received. Follow it: %(link)s") % {
+                    "number": ticket.number,
+                    "link": link,
+                }
+            sms_send(phone=str(ticket.contact_phone), text=str(text))
         ticket.acknowledged_at = timezone.now()
         ticket.save(update_fields=["acknowledged_at"])
     return True
@@ -323,18 +333,18 @@ def guest_code_send(*, number: str, contact: str) -> None:
     throttle_count(scope="guest-code", who=ticket.number, period=period)
     code = f"{secrets.randbelow(10**6):06d}"
     GuestAccessCode.objects.create(ticket=ticket, code_hash=_code_hash(ticket, code))
-    text = _("Code to open ticket %(number)s: %(code)s. It works for 15 minutes.") % {
-        "number": ticket.number,
-        "code": code,
-    }
     if "@" in contact:
         mail_send(
             template="tickets/emails/guest_code",
             context={"ticket": ticket, "code": code},
             to=ticket.contact_email,
-            language="ru",
+            language=ticket.language,
         )
     else:
+        with translation.override(ticket.language):
+            text = _(
+                "Code to open ticket %(number)s: %(code)s. It works for 15 minutes."
+            ) % {"number": ticket.number, "code": code}
         sms_send(phone=str(ticket.contact_phone), text=str(text))
 
 

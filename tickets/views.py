@@ -1,5 +1,7 @@
 """Feedback, the hotline, and following a ticket: thin views that call services."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -68,10 +70,7 @@ class TicketCreateView(FormView):
 
     def form_valid(self, form):
         user = self.request.user
-        ticket = Ticket.objects.filter(
-            submission_key=form.cleaned_data["submission_key"]
-        ).first()
-        if ticket is None and not services.ticket_submission_allowed(
+        if not services.ticket_submission_allowed(
             ip_address=client_ip(self.request), user=user
         ):
             form.add_error(
@@ -90,13 +89,31 @@ class TicketCreateView(FormView):
             submission_key=form.cleaned_data["submission_key"],
             client=ClientInfo.from_request(self.request),
             files=form.cleaned_data["attachments"],
+            language=user.language if form.signed_in else self.request.LANGUAGE_CODE,
             **form.ticket_data(),
         )
-        if not user.is_authenticated:
-            self.request.session.setdefault(GUEST_SESSION_KEY, [])
-            if ticket.pk not in self.request.session[GUEST_SESSION_KEY]:
-                self.request.session[GUEST_SESSION_KEY].append(ticket.pk)
-                self.request.session.modified = True
+        return self._done(ticket, guest=not form.signed_in)
+
+    def post(self, request, *args, **kwargs):
+        # A second click of a double click, or a resend after a lost answer:
+        # the ticket exists, so show its confirmation instead of the form
+        # (whose one-time captcha the first click has used up).
+        try:
+            key = uuid.UUID(request.POST.get("submission_key", ""))
+        except ValueError:
+            key = None
+        ticket = Ticket.objects.filter(submission_key=key).first() if key else None
+        if ticket is not None:
+            guest = not (request.user.is_authenticated and request.user.subscriber_id)
+            return self._done(ticket, guest=guest)
+        return super().post(request, *args, **kwargs)
+
+    def _done(self, ticket, *, guest):
+        if guest:
+            # The guest may see the confirmation of what this browser filed.
+            tickets = self.request.session.get(GUEST_SESSION_KEY, [])
+            if ticket.pk not in tickets:
+                self.request.session[GUEST_SESSION_KEY] = [*tickets, ticket.pk][-20:]
         return redirect("tickets:done", number=ticket.number)
 
 
@@ -198,6 +215,19 @@ class TicketPageMixin:
         try:
             if action == "message":
                 message_form = MessageForm(request.POST, request.FILES)
+                if message_form.is_valid() and not services.ticket_message_allowed(
+                    ticket=self.ticket
+                ):
+                    message_form.add_error(
+                        None,
+                        ValidationError(
+                            _(
+                                "Too many messages in a short time. Please wait "
+                                "ten minutes and send again."
+                            ),
+                            code="throttled",
+                        ),
+                    )
                 if not message_form.is_valid():
                     message_form.files_dropped = bool(request.FILES)
                     return self.render(message_form, rating_form, status=200)

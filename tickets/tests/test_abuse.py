@@ -224,3 +224,23 @@ def test_double_submit_counts_once_towards_the_limit(client, frozen):
     file_tickets(client, 4)
 
     assert Ticket.objects.count() == 5
+
+
+def test_guest_double_click_with_a_real_captcha_shows_the_confirmation(
+    client, monkeypatch
+):
+    from captcha.conf import settings as captcha_settings
+    from captcha.models import CaptchaStore
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", False)
+    key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    data = guest_data(captcha_0=key, captcha_1=answer)
+
+    first = client.post(FEEDBACK, data)
+    second = client.post(FEEDBACK, data)
+
+    assert first.status_code == 302
+    assert Ticket.objects.count() == 1
+    assert second.status_code == 302
+    assert second.url == first.url

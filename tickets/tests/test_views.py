@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import constants as message_levels
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import formats, translation
@@ -874,15 +875,6 @@ def test_code_of_one_ticket_does_not_open_another(client, guest_ticket, mailoutb
     assert response.context["form"].has_error("code", "bad_code")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: a signed-in user without a subscriber (staff) gets the guest form, "
-        "but TicketCreateView.form_valid remembers the ticket in the session only "
-        "when the user is anonymous, while _ticket_for_request looks it up in the "
-        "session for such users: the confirmation page is 404"
-    ),
-)
 def test_signed_in_user_without_a_subscriber_sees_the_confirmation(client):
     staff = UserFactory(is_staff=True, subscriber=None)
     client.force_login(staff)
@@ -893,14 +885,6 @@ def test_signed_in_user_without_a_subscriber_sees_the_confirmation(client):
     assert client.get(response.url).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: a signed-in user without a subscriber is asked for the consent in "
-        "the form and gives it, but _ticket_create records the consent only when "
-        "the author is anonymous: the ticket has no consent"
-    ),
-)
 def test_consent_given_by_a_user_without_a_subscriber_is_recorded(client):
     staff = UserFactory(is_staff=True, subscriber=None)
     client.force_login(staff)
@@ -908,3 +892,75 @@ def test_consent_given_by_a_user_without_a_subscriber_is_recorded(client):
     client.post("/feedback/", guest_form())
 
     assert Ticket.objects.get().consent is not None
+
+
+# Limits and languages -------------------------------------------------------------
+
+
+def test_messages_to_one_ticket_are_limited(client, user, ticket, settings):
+    settings.PORTAL_TICKET_MESSAGE_LIMIT = (2, 600)
+    client.force_login(user)
+    for n in range(2):
+        response = client.post(
+            detail(ticket), {"action": "message", "body": f"Дополнение {n}"}
+        )
+        assert response.status_code == 302
+
+    response = client.post(detail(ticket), {"action": "message", "body": "Ещё одно"})
+
+    assert response.status_code == 200
+    assert "Слишком много сообщений" in response.content.decode()
+    assert ticket.messages.count() == 2
+
+
+def test_a_guest_writing_in_english_gets_the_acknowledgement_in_english(
+    client, django_capture_on_commit_callbacks
+):
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/feedback/", guest_form())
+
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.language == "en"
+    assert "is received" in mail.outbox[-1].subject
+
+
+def test_a_subscriber_gets_letters_in_the_profile_language(
+    client, user, django_capture_on_commit_callbacks
+):
+    user.language = "en"
+    user.save()
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/feedback/", member_form())
+
+    assert Ticket.objects.get().language == "en"
+    assert "is received" in mail.outbox[-1].subject
+
+
+def test_windows_1251_text_is_served_with_its_charset(client, user):
+    text = ("Журнал роутера: обрыв PPPoE. " * 4).encode("cp1251")
+    client.force_login(user)
+    ticket = TicketFactory(author=user)
+    client.post(
+        detail(ticket),
+        {
+            "action": "message",
+            "body": "Прикладываю журнал",
+            "attachments": [SimpleUploadedFile("router.log", text)],
+        },
+    )
+    attachment = ticket.attachments.get()
+
+    response = client.get(f"{detail(ticket)}files/{attachment.pk}/")
+
+    assert response["Content-Type"] == "text/plain; charset=windows-1251"
+    assert file_bytes(response).decode("cp1251").startswith("Журнал роутера")
+
+
+def test_error_summary_links_a_radio_group_to_its_first_choice(client):
+    response = client.post("/feedback/", guest_form(reply_channel=""))
+
+    assert 'href="#id_reply_channel_0"' in response.content.decode()
