@@ -13,10 +13,11 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
+
+from portal.i18n import TranslatedNameMixin
 
 
 class ReplyChannel(models.TextChoices):
@@ -242,7 +243,7 @@ class PersonalAccount(models.Model):
         return reverse("accounts:account", kwargs={"number": self.number})
 
 
-class ServiceType(models.Model):
+class ServiceType(TranslatedNameMixin, models.Model):
     """A kind of service the operator sells: home internet, interactive TV, …
 
     Reference data edited in the admin. The number kind says how a service's
@@ -273,12 +274,6 @@ class ServiceType(models.Model):
 
     def __str__(self):
         return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class Tariff(models.Model):

@@ -1,9 +1,23 @@
 """One way to send an e-mail: a template trio rendered in the recipient's language."""
 
+import smtplib
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+# Options of a Celery task that sends mail: retry what the mail server may fix
+# by itself (with backoff and jitter, a bounded number of times), nothing else.
+MAIL_TASK_OPTIONS = {
+    "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 6,
+    "soft_time_limit": 30,
+    "time_limit": 60,
+}
 
 
 def mail_send(*, template: str, context: dict, to: str, language: str) -> None:

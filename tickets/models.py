@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
@@ -27,19 +26,7 @@ from accounts.models import (
     ServiceType,
     Subscriber,
 )
-
-
-class TranslatedNameMixin:
-    """Reference data edited in the admin: Russian name, optional English one."""
-
-    @property
-    def display_name(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
-
-    def __str__(self):
-        return self.display_name
+from portal.i18n import TranslatedNameMixin
 
 
 class SpecialistQueue(TranslatedNameMixin, models.Model):
@@ -58,6 +45,9 @@ class SpecialistQueue(TranslatedNameMixin, models.Model):
         verbose_name_plural = _("specialist queues")
         ordering = ["name"]
 
+    def __str__(self):
+        return self.display_name
+
 
 class Category(TranslatedNameMixin, models.Model):
     """A group of topics shown together in the feedback form."""
@@ -71,6 +61,9 @@ class Category(TranslatedNameMixin, models.Model):
         verbose_name = _("topic category")
         verbose_name_plural = _("topic categories")
         ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.display_name
 
 
 class TopicQuerySet(models.QuerySet):
@@ -139,6 +132,9 @@ class Topic(TranslatedNameMixin, models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["category__order", "order", "name"]
+
+    def __str__(self):
+        return self.display_name
 
 
 class TicketCounter(models.Model):

@@ -1,17 +1,9 @@
-import smtplib
-
 from celery import shared_task
 
+from portal.mail import MAIL_TASK_OPTIONS
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=6,
-    soft_time_limit=30,
-    time_limit=60,
-)
+
+@shared_task(**MAIL_TASK_OPTIONS)
 def ticket_acknowledge_task(ticket_id: int) -> bool:
     """Tell the author that the ticket is received (once)."""
     from .services import ticket_acknowledge
