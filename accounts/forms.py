@@ -1,6 +1,7 @@
 """Forms of the personal account. They validate and never save: views call services."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -8,7 +9,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PortalCaptchaField, PortalFormMixin
+from portal.forms import PortalCaptchaField, PortalFormMixin, TextField
+from portal.throttle import (
+    client_ip,
+    period_display,
+    throttle_count,
+    throttle_exceeded,
+)
 
 from .models import ClientCategory, Language, ReplyChannel, User
 from .validators import (
@@ -42,7 +49,33 @@ class SignInForm(PortalFormMixin, auth_forms.AuthenticationForm):
             "Your e-mail is not confirmed yet. We have sent the link once more: "
             "open the letter and follow the link."
         ),
+        "address_paused": _(
+            "Too many unsuccessful sign-ins from this network. Please try again "
+            "in %(period)s."
+        ),
     }
+
+    def clean(self):
+        """Refuse an address that tries many logins (password spraying).
+
+        django-axes counts failures per login and address, so that nobody can
+        lock a subscriber out; this counts them per address alone, with a
+        limit high enough for a carrier's shared (NAT) address.
+        """
+        ip = client_ip(self.request) or "unknown"
+        limit, period = settings.PORTAL_SIGNIN_IP_LIMIT
+        if throttle_exceeded(scope="signin-ip", who=ip, limit=limit, period=period):
+            raise ValidationError(
+                self.error_messages["address_paused"],
+                code="address_paused",
+                params={"period": period_display(period)},
+            )
+        try:
+            return super().clean()
+        except ValidationError as exc:
+            if any(error.code == "invalid_login" for error in exc.error_list):
+                throttle_count(scope="signin-ip", who=ip, period=period)
+            raise
 
     def confirm_login_allowed(self, user):
         if user.awaits_email_confirmation:
@@ -58,27 +91,27 @@ class SignInForm(PortalFormMixin, auth_forms.AuthenticationForm):
 class OrganisationForm(forms.Form):
     """An organisation's name, INN, KPP and OGRN, each checked, and checked together."""
 
-    organisation_name = forms.CharField(
+    organisation_name = TextField(
         label=_("Organisation name"),
         max_length=NAME_MAX,
         required=False,
         help_text=_("As in the contract, for example ООО «Ромашка»."),
     )
-    inn = forms.CharField(
+    inn = TextField(
         label=_("INN"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=_("10 digits for an organisation, 12 for an entrepreneur."),
     )
-    kpp = forms.CharField(
+    kpp = TextField(
         label=_("KPP"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=_("9 characters; entrepreneurs have none."),
     )
-    ogrn = forms.CharField(
+    ogrn = TextField(
         label=_("OGRN or OGRNIP"),
         max_length=20,
         required=False,
@@ -184,7 +217,7 @@ class SignUpForm(PortalFormMixin, OrganisationForm):
         initial=ClientCategory.INDIVIDUAL,
         widget=forms.RadioSelect,
     )
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Your full name"),
         max_length=NAME_MAX,
         help_text=_(
@@ -269,13 +302,13 @@ class SignUpForm(PortalFormMixin, OrganisationForm):
 
 
 class AccountLinkForm(PortalFormMixin, forms.Form):
-    number = forms.CharField(
+    number = TextField(
         label=_("Personal account number"),
         max_length=40,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("On your bill and on the first page of the contract."),
     )
-    contract_number = forms.CharField(
+    contract_number = TextField(
         label=_("Contract number"),
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
@@ -304,8 +337,8 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
         "marketing",
     ]
 
-    full_name = forms.CharField(label=_("Full name"), max_length=NAME_MAX)
-    phone = forms.CharField(
+    full_name = TextField(label=_("Full name"), max_length=NAME_MAX)
+    phone = TextField(
         label=_("Mobile phone"),
         max_length=32,
         required=False,
@@ -324,7 +357,7 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
         label=_("Language of the portal and the letters"), choices=Language.choices
     )
     marketing = forms.BooleanField(label=_("Send me news and offers"), required=False)
-    contact_person = forms.CharField(
+    contact_person = TextField(
         label=_("Contact person of the organisation"),
         max_length=NAME_MAX,
         required=False,
@@ -356,14 +389,18 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
             return ""
         phone = russian_phone_normalise(raw)
         if User.objects.filter(phone=phone).exclude(pk=self.user.pk).exists():
-            raise ValidationError(
-                _(
-                    "This phone number is already used by another profile. "
-                    "If it is yours, please call the hotline."
-                ),
-                code="phone_taken",
-            )
+            raise self.phone_taken_error()
         return phone
+
+    @staticmethod
+    def phone_taken_error():
+        return ValidationError(
+            _(
+                "This phone number is already used by another profile. "
+                "If it is yours, please call the hotline."
+            ),
+            code="phone_taken",
+        )
 
     def clean(self):
         data = super().clean()

@@ -170,7 +170,7 @@ class User(AbstractUser):
     def get_short_name(self):
         # Russian full names are "Фамилия Имя Отчество": greet by the first name.
         parts = self.full_name.split()
-        if len(parts) >= 2:
+        if len(parts) == 3:
             return parts[1]
         return self.full_name or self.first_name or self.get_username()
 

@@ -9,9 +9,10 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -19,7 +20,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from portal.mail import mail_send
-from portal.throttle import throttle_count, throttle_exceeded
+from portal.throttle import (
+    period_display,
+    throttle_count,
+    throttle_exceeded,
+    throttle_hit,
+)
 
 from .models import ClientCategory, Consent, PersonalAccount, Subscriber, User
 from .validators import account_number_normalise, contract_number_normalise
@@ -28,14 +34,17 @@ from .validators import account_number_normalise, contract_number_normalise
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
     """Tokens for the link that confirms a sign-up's e-mail.
 
-    The hash covers the confirmation state, so a used link stops working.
+    The hash covers the confirmation state and the password, so a used link
+    stops working, and so does the link of a sign-up that a later sign-up
+    with the same address replaced.
     """
 
     key_salt = "accounts.services.EmailConfirmationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
         return (
-            f"{user.pk}{user.email}{user.is_active}{user.email_confirmed_at}{timestamp}"
+            f"{user.pk}{user.email}{user.password}{user.is_active}"
+            f"{user.email_confirmed_at}{timestamp}"
         )
 
 
@@ -135,9 +144,8 @@ def account_email_queue(*, user: User, kind: str) -> bool:
 
     limit, period = settings.PORTAL_EMAIL_LINK_LIMIT
     who = user.email.lower()
-    if throttle_exceeded(scope="account-email", who=who, limit=limit, period=period):
+    if not throttle_hit(scope="account-email", who=who, limit=limit, period=period):
         return False
-    throttle_count(scope="account-email", who=who, period=period)
     account_email_send_task.delay_on_commit(user.pk, kind)
     return True
 
@@ -194,44 +202,53 @@ def subscriber_sign_up(
     """Register a subscriber and their first user, waiting for e-mail confirmation.
 
     The user is inactive until the link sent by e-mail is followed. If the
-    e-mail is already registered, nothing is created: the owner of the address
-    gets a note (or a fresh confirmation link if they never confirmed), and
-    the caller answers exactly as for a new sign-up. Return the new user, or
-    None when the address was taken.
+    e-mail belongs to a confirmed user, nothing is created: its owner gets a
+    note, and the caller answers exactly as for a new sign-up (the password is
+    hashed on every path, so the time taken tells nothing either). A sign-up
+    still waiting for its confirmation is replaced by the newer one: only the
+    owner of the mailbox can confirm, and earlier links stop working. Return
+    the user waiting for confirmation, or None when the address was taken.
     """
-    email = email.strip()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
-        kind = "confirm" if existing.awaits_email_confirmation else "already_registered"
-        account_email_queue(user=existing, kind=kind)
+    email = email.strip().lower()
+    password_hash = make_password(password)
+    existing = User.objects.select_for_update().filter(email__iexact=email).first()
+    if existing is not None and not existing.awaits_email_confirmation:
+        account_email_queue(user=existing, kind="already_registered")
         return None
 
     organisation = organisation or {}
+    subscriber = existing.subscriber if existing is not None else Subscriber()
+    subscriber.category = category
     if category == ClientCategory.LEGAL_ENTITY:
-        subscriber = Subscriber(
-            category=category,
-            name=organisation["name"],
-            inn=organisation["inn"],
-            kpp=organisation.get("kpp", ""),
-            ogrn=organisation.get("ogrn", ""),
-            contact_person=full_name,
-        )
+        subscriber.name = organisation["name"]
+        subscriber.inn = organisation["inn"]
+        subscriber.kpp = organisation.get("kpp", "")
+        subscriber.ogrn = organisation.get("ogrn", "")
+        subscriber.contact_person = full_name
     else:
-        subscriber = Subscriber(category=ClientCategory.INDIVIDUAL, name=full_name)
+        subscriber.name = full_name
+        subscriber.inn = subscriber.kpp = subscriber.ogrn = ""
+        subscriber.contact_person = ""
     subscriber.full_clean()
     subscriber.save()
 
-    user = User(
+    user = existing or User(
         username=f"u{secrets.token_hex(8)}",
-        email=email.lower(),
-        full_name=full_name,
+        email=email,
         subscriber=subscriber,
-        language=language,
         is_active=False,
     )
-    user.set_password(password)
-    user.full_clean()
-    user.save()
+    user.full_name = full_name
+    user.language = language
+    user.password = password_hash
+    user.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Another sign-up with this address won the race: answer as for a taken one.
+        transaction.set_rollback(True)
+        return None
 
     consent_record(
         user=user, purpose=Consent.Purpose.PERSONAL_DATA, given=True, client=client
@@ -276,30 +293,48 @@ def signup_allowed(*, ip_address: str) -> bool:
     """Count a sign-up from the address; say whether it is within the limit."""
     limit, period = settings.PORTAL_SIGNUP_LIMIT
     who = ip_address or "unknown"
-    if throttle_exceeded(scope="signup", who=who, limit=limit, period=period):
-        return False
-    throttle_count(scope="signup", who=who, period=period)
-    return True
+    return throttle_hit(scope="signup", who=who, limit=limit, period=period)
 
 
 # Personal accounts -----------------------------------------------------------
 
 
-def account_link_blocked(*, user: User) -> bool:
-    limit, period = settings.PORTAL_LINK_ACCOUNT_LIMIT
-    return throttle_exceeded(
-        scope="account-link", who=str(user.pk), limit=limit, period=period
+def _link_limits(*, user: User, number: str, ip_address: str):
+    """The counters of wrong contract numbers: per user, per address, per account.
+
+    Many throwaway profiles from many addresses still get only a few guesses
+    at one account number a day.
+    """
+    user_limit, user_period = settings.PORTAL_LINK_ACCOUNT_LIMIT
+    number_limit, number_period = settings.PORTAL_LINK_NUMBER_LIMIT
+    return [
+        ("account-link", str(user.pk), user_limit, user_period),
+        ("account-link-ip", ip_address or "unknown", user_limit * 4, user_period),
+        ("account-link-number", number, number_limit, number_period),
+    ]
+
+
+def account_link_blocked(*, user: User, number: str = "", ip_address: str = "") -> bool:
+    return any(
+        throttle_exceeded(scope=scope, who=who, limit=limit, period=period)
+        for scope, who, limit, period in _link_limits(
+            user=user, number=number, ip_address=ip_address
+        )
+        if who
     )
 
 
 @transaction.atomic
-def account_link(*, user: User, number: str, contract_number: str) -> PersonalAccount:
+def account_link(
+    *, user: User, number: str, contract_number: str, ip_address: str = ""
+) -> PersonalAccount:
     """Link a personal account to the user's subscriber, proven by the contract number.
 
     An account that belongs to an organisation can be linked by another user
     of the same organisation (same INN): that user joins the organisation.
     Every refusal looks the same whether the number exists or not, and failed
-    tries are limited per user (``PORTAL_LINK_ACCOUNT_LIMIT``).
+    tries are limited per user and address (``PORTAL_LINK_ACCOUNT_LIMIT``) and
+    per account number (``PORTAL_LINK_NUMBER_LIMIT``).
     """
     not_found = AccountLinkError(
         _(
@@ -309,18 +344,21 @@ def account_link(*, user: User, number: str, contract_number: str) -> PersonalAc
         ),
         code="not_found",
     )
-    if account_link_blocked(user=user):
-        raise AccountLinkError(
-            _(
-                "Too many unsuccessful attempts. Try again in an hour or call "
-                "the hotline."
-            ),
-            code="throttled",
-        )
     try:
         number = account_number_normalise(number)
     except ValidationError:
-        raise not_found from None
+        number = ""
+    if account_link_blocked(user=user, number=number, ip_address=ip_address):
+        raise AccountLinkError(
+            _(
+                "Too many unsuccessful attempts. Try again in %(period)s or call "
+                "the hotline."
+            )
+            % {"period": period_display(settings.PORTAL_LINK_ACCOUNT_LIMIT[1])},
+            code="throttled",
+        )
+    if not number:
+        raise not_found
 
     account = PersonalAccount.objects.select_for_update().filter(number=number).first()
     # Compare in constant time; a missing account costs the same comparison.
@@ -329,7 +367,7 @@ def account_link(*, user: User, number: str, contract_number: str) -> PersonalAc
         expected.encode(), contract_number_normalise(contract_number).encode()
     )
     if account is None or not matches or not expected:
-        _link_failed(user)
+        _link_failed(user=user, number=number, ip_address=ip_address)
         raise not_found
 
     mine = user.subscriber
@@ -345,18 +383,34 @@ def account_link(*, user: User, number: str, contract_number: str) -> PersonalAc
         return account
     owner = account.subscriber
     if _may_join(user=user, organisation=owner):
-        former = mine
         user.subscriber = owner
         user.save(update_fields=["subscriber"])
-        former.delete()
+        _subscriber_merge(former=mine, into=owner)
         return account
-    _link_failed(user)
+    _link_failed(user=user, number=number, ip_address=ip_address)
     raise not_found
 
 
-def _link_failed(user):
-    _limit, period = settings.PORTAL_LINK_ACCOUNT_LIMIT
-    throttle_count(scope="account-link", who=str(user.pk), period=period)
+def _subscriber_merge(*, former: Subscriber, into: Subscriber) -> None:
+    """Hand everything that points to ``former`` (tickets, …) to ``into``; delete it.
+
+    Other apps' rows point to subscribers too; they move without this app
+    having to know them.
+    """
+    for relation in Subscriber._meta.related_objects:
+        if relation.many_to_many or relation.one_to_one:
+            continue
+        relation.related_model._base_manager.filter(
+            **{relation.field.name: former}
+        ).update(**{relation.field.name: into})
+    former.delete()
+
+
+def _link_failed(*, user, number, ip_address):
+    for scope, who, _limit, period in _link_limits(
+        user=user, number=number, ip_address=ip_address
+    ):
+        throttle_count(scope=scope, who=who, period=period)
 
 
 def _may_join(*, user: User, organisation: Subscriber) -> bool:

@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -13,7 +14,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
 
-from portal.throttle import client_ip
+from portal.throttle import client_ip, period_display
 
 from . import services
 from .dashboard import dashboard_panels
@@ -72,10 +73,16 @@ def locked_out(request, credentials=None, *args, **kwargs):
     The answer is the same whether the login exists or not.
     """
     form = SignInForm(request, initial={"username": request.POST.get("username", "")})
+    period = period_display(int(settings.AXES_COOLOFF_TIME * 3600))
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": request.POST.get("next", ""), "locked_out": True},
+        {
+            "form": form,
+            "next": request.POST.get("next", ""),
+            "locked_out": True,
+            "period": period,
+        },
         status=429,
     )
 
@@ -104,15 +111,16 @@ class SignUpView(FormView):
                 ValidationError(
                     _(
                         "Too many sign-ups from this address. Please try again "
-                        "in an hour."
+                        "in %(period)s."
                     ),
                     code="throttled",
+                    params={"period": period_display(settings.PORTAL_SIGNUP_LIMIT[1])},
                 ),
             )
             return self.form_invalid(form)
         data = form.cleaned_data
         # The same answer whether the e-mail is new or already registered.
-        services.subscriber_sign_up(
+        user = services.subscriber_sign_up(
             category=data["category"],
             full_name=data["full_name"],
             email=data["email"],
@@ -123,6 +131,8 @@ class SignUpView(FormView):
             organisation=data["organisation"],
         )
         self.request.session["signup_email"] = data["email"]
+        # Only the browser that signed up is signed in by the confirmation.
+        self.request.session["signup_user_id"] = user.pk if user else None
         return super().form_valid(form)
 
 
@@ -165,6 +175,14 @@ class SignUpConfirmView(TemplateView):
             return self.render_to_response(self.get_context_data(valid=False))
         services.user_email_confirm(user=user)
         user.refresh_from_db()
+        if request.session.get("signup_user_id") != user.pk:
+            # A link opened elsewhere (another browser, a mail scanner, somebody
+            # who signed up with this address): confirm, but ask for the password.
+            messages.success(
+                request,
+                _("Your e-mail is confirmed. Sign in with it and your password."),
+            )
+            return redirect("accounts:login")
         login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
         messages.success(
             request,
@@ -269,6 +287,7 @@ class AccountLinkView(SubscriberRequiredMixin, FormView):
                 user=self.request.user,
                 number=form.cleaned_data["number"],
                 contract_number=form.cleaned_data["contract_number"],
+                ip_address=client_ip(self.request),
             )
         except services.AccountLinkError as exc:
             form.add_error(None, ValidationError(exc.message, code=exc.code))
@@ -307,16 +326,22 @@ class ProfileView(SubscriberRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        user = services.profile_update(
-            user=self.request.user,
-            client=services.ClientInfo.from_request(self.request),
-            full_name=data["full_name"],
-            phone=data["phone"],
-            reply_channel=data["reply_channel"],
-            language=data["language"],
-            marketing=data["marketing"],
-            organisation=data.get("organisation"),
-        )
+        try:
+            user = services.profile_update(
+                user=self.request.user,
+                client=services.ClientInfo.from_request(self.request),
+                full_name=data["full_name"],
+                phone=data["phone"],
+                reply_channel=data["reply_channel"],
+                language=data["language"],
+                marketing=data["marketing"],
+                organisation=data.get("organisation"),
+            )
+        except (IntegrityError, ValidationError):
+            # Another profile took the phone between the check and the save.
+            self.request.user.refresh_from_db()
+            form.add_error("phone", form.phone_taken_error())
+            return self.form_invalid(form)
         messages.success(self.request, _("The profile is saved."))
         return _remember_language(super().form_valid(form), user.language)
 

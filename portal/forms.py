@@ -1,6 +1,9 @@
 """What every form of the portal shares."""
 
+import re
+
 from captcha.fields import CaptchaField
+from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -50,3 +53,21 @@ class PortalCaptchaField(CaptchaField):
         )
         super().__init__(**kwargs)
         self.widget.use_fieldset = False
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+
+
+class TextField(forms.CharField):
+    """Text a person typed or pasted: invisible control characters are dropped.
+
+    Pasting from a terminal or a messenger brings ESC sequences, zero-width
+    spaces and the like; nobody meant them, and they break e-mails and SMS.
+    A NUL byte is refused with a message by Django's own check.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value:
+            value = _CONTROL.sub("", value.replace("\r\n", "\n"))
+        return value

@@ -4,6 +4,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -20,6 +21,12 @@ MAIL_TASK_OPTIONS = {
 }
 
 
+def _render_plain(name: str, context: dict) -> str:
+    """Render a plain-text template: no HTML escaping ("O'Brien & Co" stays so)."""
+    engine = engines["django"].engine
+    return engine.get_template(name).render(Context(context, autoescape=False))
+
+
 def mail_send(*, template: str, context: dict, to: str, language: str) -> None:
     """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` and send them.
 
@@ -29,8 +36,8 @@ def mail_send(*, template: str, context: dict, to: str, language: str) -> None:
     """
     context = {"base_url": settings.PORTAL_BASE_URL, **context}
     with translation.override(language):
-        subject = render_to_string(f"{template}.subject.txt", context)
-        text = render_to_string(f"{template}.txt", context)
+        subject = _render_plain(f"{template}.subject.txt", context)
+        text = _render_plain(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),

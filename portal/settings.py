@@ -295,7 +295,9 @@ PORTAL_ACCOUNT_NUMBER_EXAMPLE = _env_value(
 )
 # Linking an account is guarded by the contract number; wrong guesses are limited.
 PORTAL_LINK_ACCOUNT_LIMIT = (5, 3600)  # failed tries, per seconds, per user
+PORTAL_LINK_NUMBER_LIMIT = (10, 86400)  # failed tries at one account number a day
 PORTAL_SIGNUP_LIMIT = (5, 3600)  # sign-ups per seconds, per address
+PORTAL_SIGNIN_IP_LIMIT = (100, 3600)  # failed sign-ins per address, any login
 PORTAL_EMAIL_LINK_LIMIT = (3, 900)  # confirmation or reset e-mails per address
 # Tickets: attachments (count, size of one file, size together) and how many
 # tickets one address or one account may file per period.

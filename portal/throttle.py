@@ -10,6 +10,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 
 def client_ip(request) -> str:
@@ -34,6 +35,17 @@ def client_ip(request) -> str:
         return ""
 
 
+def period_display(seconds: int) -> str:
+    """Say a limit's period in words: "10 minutes", "1 hour", "24 hours"."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes = max(1, round(seconds / 60))
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {
+        "count": minutes
+    }
+
+
 def _key(scope: str, who: str, period: int) -> str:
     digest = hashlib.sha256(who.encode()).hexdigest()[:32]
     window = int(time.time() // period)
@@ -49,6 +61,15 @@ def throttle_count(*, scope: str, who: str, period: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period)
         return 1
+
+
+def throttle_hit(*, scope: str, who: str, limit: int, period: int) -> bool:
+    """Count one attempt; say whether it is within the limit.
+
+    The count that the cache returns decides, so parallel requests cannot all
+    slip under the limit between a check and a count.
+    """
+    return throttle_count(scope=scope, who=who, period=period) <= limit
 
 
 def throttle_exceeded(*, scope: str, who: str, limit: int, period: int) -> bool:

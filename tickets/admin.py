@@ -16,6 +16,7 @@ from .models import (
     TicketEvent,
     Topic,
 )
+from .services import ticket_status_change
 
 
 @admin.register(SpecialistQueue)
@@ -78,10 +79,16 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 class MessageInline(admin.StackedInline):
+    """The conversation, read-only: replies go through the desk's reply form."""
+
     model = Message
     fields = ("kind", "author", "body", "created_at")
-    readonly_fields = ("author", "created_at")
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AttachmentInline(admin.TabularInline):
@@ -200,3 +207,12 @@ class TicketAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Tickets are filed through the feedback form, which checks them.
         return False
+
+    def save_model(self, request, obj, form, change):
+        status = obj.status
+        if "status" in form.changed_data:
+            obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if obj.status != status:
+            ticket_status_change(ticket=obj, status=status, actor=request.user)
+            obj.refresh_from_db()

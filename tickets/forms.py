@@ -24,7 +24,7 @@ from accounts.validators import (
     russian_phone_normalise,
     service_number_normalise,
 )
-from portal.forms import PortalCaptchaField, PortalFormMixin
+from portal.forms import PortalCaptchaField, PortalFormMixin, TextField
 
 from .files import attachments_inspect
 from .models import Ticket, Topic
@@ -113,7 +113,7 @@ class TicketForm(PortalFormMixin, forms.Form):
         required=False,
         empty_label=_("Choose the service"),
     )
-    service_number = forms.CharField(
+    service_number = TextField(
         label=_("Service number"),
         max_length=64,
         required=False,
@@ -128,7 +128,7 @@ class TicketForm(PortalFormMixin, forms.Form):
         required=False,
         empty_label=_("Not about one of my accounts"),
     )
-    account_number = forms.CharField(
+    account_number = TextField(
         label=_("Personal account number"),
         max_length=40,
         required=False,
@@ -146,14 +146,14 @@ class TicketForm(PortalFormMixin, forms.Form):
         queryset=Topic.objects.none(),
         empty_label=_("Choose the topic"),
     )
-    connection_address = forms.CharField(
+    connection_address = TextField(
         label=_("Connection address"),
         max_length=255,
         required=False,
         help_text=_("City, street, house and flat where the service is connected."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    body = forms.CharField(
+    body = TextField(
         label=_("What happened"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": BODY_MAX}),
@@ -162,7 +162,7 @@ class TicketForm(PortalFormMixin, forms.Form):
             "equipment. Up to 5000 characters."
         ),
     )
-    claim_demands = forms.CharField(
+    claim_demands = TextField(
         label=_("Your demands"),
         max_length=3000,
         required=False,
@@ -185,7 +185,7 @@ class TicketForm(PortalFormMixin, forms.Form):
             "By phone: a specialist calls you back, and SMS tell you the status."
         ),
     )
-    contact_name = forms.CharField(
+    contact_name = TextField(
         label=_("Your name"),
         max_length=255,
         required=False,
@@ -197,7 +197,7 @@ class TicketForm(PortalFormMixin, forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = TextField(
         label=_("Phone"),
         max_length=32,
         required=False,
@@ -442,7 +442,7 @@ class TicketForm(PortalFormMixin, forms.Form):
 
 
 class MessageForm(PortalFormMixin, forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Your message"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": BODY_MAX}),
@@ -458,7 +458,7 @@ class RatingForm(PortalFormMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("5 is the best."),
     )
-    comment = forms.CharField(
+    comment = TextField(
         label=_("Comment"),
         max_length=2000,
         required=False,
@@ -479,20 +479,18 @@ class TicketFilterForm(forms.Form):
 
 
 class GuestLookupForm(PortalFormMixin, forms.Form):
-    number = forms.CharField(
+    number = TextField(
         label=_("Ticket number"),
         max_length=20,
         help_text=_("For example 2026-0001234."),
     )
-    contact = forms.CharField(
-        label=_("E-mail or phone given in the ticket"), max_length=254
-    )
+    contact = TextField(label=_("E-mail or phone given in the ticket"), max_length=254)
     captcha = PortalCaptchaField()
 
 
 class GuestCodeForm(PortalFormMixin, forms.Form):
-    number = forms.CharField(label=_("Ticket number"), max_length=20)
-    code = forms.CharField(
+    number = TextField(label=_("Ticket number"), max_length=20)
+    code = TextField(
         label=_("Code from the message"),
         max_length=6,
         widget=forms.TextInput(

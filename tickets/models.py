@@ -277,8 +277,11 @@ class Ticket(models.Model):
     )
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     planned_fix_date = models.DateField(_("planned fix date"), null=True, blank=True)
-    acknowledged_at = models.DateTimeField(
-        _("acknowledgement sent"), null=True, blank=True
+    ack_email_sent_at = models.DateTimeField(
+        _("acknowledgement e-mail sent"), null=True, blank=True
+    )
+    ack_sms_sent_at = models.DateTimeField(
+        _("acknowledgement SMS sent"), null=True, blank=True
     )
     consent = models.ForeignKey(
         Consent,
@@ -337,7 +340,8 @@ class Ticket(models.Model):
 
     @property
     def can_be_rated(self) -> bool:
-        return self.status in self.CLOSED_STATUSES and self.rating is None
+        """An answer is rated once, after support resolved the ticket."""
+        return self.resolved_at is not None and self.rating is None
 
 
 def attachment_path(instance, filename):

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Consent, PersonalAccount
+from accounts.models import Consent, PersonalAccount, ReplyChannel
 from accounts.services import ClientInfo, consent_record
 from portal.mail import mail_send
 from portal.sms import sms_send
-from portal.throttle import throttle_count, throttle_exceeded
+from portal.throttle import throttle_hit
 
 from .files import InspectedFile
 from .models import (
@@ -61,27 +61,22 @@ def ticket_submission_allowed(*, ip_address: str, user=None) -> bool:
     keys = [("ticket-ip", ip_address or "unknown")]
     if user is not None and user.is_authenticated:
         keys.append(("ticket-user", str(user.pk)))
-    if any(
-        throttle_exceeded(scope=scope, who=who, limit=limit, period=period)
+    hits = [
+        throttle_hit(scope=scope, who=who, limit=limit, period=period)
         for scope, who in keys
-    ):
-        return False
-    for scope, who in keys:
-        throttle_count(scope=scope, who=who, period=period)
-    return True
+    ]
+    return all(hits)
 
 
 def ticket_message_allowed(*, ticket: Ticket) -> bool:
     """Count a message to the ticket; say whether it is within the limit."""
     limit, period = settings.PORTAL_TICKET_MESSAGE_LIMIT
     who = str(ticket.pk)
-    if throttle_exceeded(scope="ticket-message", who=who, limit=limit, period=period):
-        return False
-    throttle_count(scope="ticket-message", who=who, period=period)
-    return True
+    return throttle_hit(scope="ticket-message", who=who, limit=limit, period=period)
 
 
 def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
+    stored = []
     for item in files:
         attachment = Attachment(
             ticket=ticket,
@@ -91,7 +86,9 @@ def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
             size=item.size,
         )
         attachment.file.save(item.name, item.upload, save=False)
+        stored.append(attachment)
         attachment.save()
+    return stored
 
 
 def _event(ticket, kind, *, actor=None, from_status="", to_status="", note=""):
@@ -124,25 +121,36 @@ def ticket_create(
     existing = Ticket.objects.filter(submission_key=submission_key).first()
     if existing is not None:
         return existing, False
+    # The number is taken in a short transaction of its own, so that the
+    # year's counter is not locked while files are written (a number lost to a
+    # failed submission leaves a gap, which is harmless).
+    with transaction.atomic():
+        number = ticket_number_next(year=timezone.localdate().year)
+    stored = []
     try:
         with transaction.atomic():
             ticket = _ticket_create(
                 author=author,
+                number=number,
                 submission_key=submission_key,
                 client=client,
                 files=files,
                 data=data,
+                stored=stored,
             )
-    except IntegrityError:
-        # The other click of a double click won the race.
-        existing = Ticket.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing, False
+    except Exception as exc:
+        for attachment in stored:  # files written by the rolled-back transaction
+            attachment.file.delete(save=False)
+        if isinstance(exc, IntegrityError):
+            # The other click of a double click won the race.
+            existing = Ticket.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing, False
+        raise
     return ticket, True
 
 
-def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
+def _ticket_create(*, author, number, submission_key, client, files, data, stored):
     from .tasks import ticket_acknowledge_task
 
     authenticated = author is not None and author.is_authenticated
@@ -158,7 +166,7 @@ def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
             else None
         )
     ticket = Ticket(
-        number=ticket_number_next(year=timezone.localdate().year),
+        number=number,
         submission_key=submission_key,
         author=author if authenticated else None,
         subscriber=author.subscriber if signed_in else None,
@@ -177,49 +185,55 @@ def _ticket_create(*, author, submission_key, client, files, data) -> Ticket:
         )
     ticket.full_clean(exclude=["access_token", "submission_key"])
     ticket.save()
-    _attachments_store(ticket=ticket, files=files)
+    stored.extend(_attachments_store(ticket=ticket, files=files))
     _event(ticket, TicketEvent.Kind.CREATED, actor=author, to_status=ticket.status)
     # Routing workers pick up tickets in this state (issue 5 builds them).
     _event(ticket, TicketEvent.Kind.ROUTING_PENDING)
-    ticket_acknowledge_task.delay_on_commit(ticket.pk)
+    if ticket.contact_email:
+        ticket_acknowledge_task.delay_on_commit(ticket.pk, "email")
+    if ticket.reply_channel == ReplyChannel.PHONE and ticket.contact_phone:
+        ticket_acknowledge_task.delay_on_commit(ticket.pk, "sms")
     return ticket
 
 
-def ticket_acknowledge(*, ticket_id: int) -> bool:
+def ticket_acknowledge(*, ticket_id: int, channel: str) -> bool:
     """Tell the author that the ticket is received, with its number and private link.
 
-    By e-mail when there is an address; by SMS when the answer goes by phone.
-    Sent once: the sending is recorded on the ticket under a row lock.
+    ``channel`` is "email" or "sms" (when the answer goes by phone). Each is
+    sent once: the sending is recorded on the ticket under a row lock, so a
+    task run twice, or retried after the other channel failed, sends nothing
+    twice. Return False when it was already sent.
     """
+    sent_field = {"email": "ack_email_sent_at", "sms": "ack_sms_sent_at"}[channel]
     with transaction.atomic():
         ticket = (
             Ticket.objects.select_for_update(of=("self",))
             .select_related("topic")
             .get(pk=ticket_id)
         )
-        if ticket.acknowledged_at is not None:
+        if getattr(ticket, sent_field) is not None:
             return False
         link = settings.PORTAL_BASE_URL + (
             ticket.get_absolute_url()
             if ticket.subscriber_id
             else ticket.get_private_url()
         )
-        if ticket.contact_email:
+        if channel == "email":
             mail_send(
                 template="tickets/emails/received",
                 context={"ticket": ticket, "link": link},
                 to=ticket.contact_email,
                 language=ticket.language,
             )
-        if ticket.reply_channel == "phone" and ticket.contact_phone:
+        else:
             with translation.override(ticket.language):
                 text = _("Ticket %(number)s received. Follow it: %(link)s") % {
                     "number": ticket.number,
                     "link": link,
                 }
             sms_send(phone=str(ticket.contact_phone), text=str(text))
-        ticket.acknowledged_at = timezone.now()
-        ticket.save(update_fields=["acknowledged_at"])
+        setattr(ticket, sent_field, timezone.now())
+        ticket.save(update_fields=[sent_field])
     return True
 
 
@@ -242,7 +256,10 @@ def ticket_message_add(
     _event(ticket, TicketEvent.Kind.MESSAGE, actor=author)
     if not ticket.is_open:
         previous = ticket.status
-        ticket.status = Ticket.Status.IN_PROGRESS
+        # A ticket closed before routing goes back to wait for routing.
+        ticket.status = (
+            Ticket.Status.IN_PROGRESS if ticket.queue_id else Ticket.Status.NEW
+        )
         ticket.resolved_at = None
         ticket.closed_at = None
         ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
@@ -254,6 +271,35 @@ def ticket_message_add(
             to_status=ticket.status,
         )
     return message
+
+
+@transaction.atomic
+def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
+    """Move the ticket to a status as support does, keeping its times and history.
+
+    Resolving records when; reopening clears it; each change is an event.
+    """
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    previous = ticket.status
+    if previous == status:
+        return ticket
+    now = timezone.now()
+    ticket.status = status
+    if status == Ticket.Status.RESOLVED:
+        ticket.resolved_at = now
+    elif status == Ticket.Status.CLOSED:
+        ticket.closed_at = now
+    else:
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    _event(
+        ticket,
+        TicketEvent.Kind.STATUS,
+        actor=actor,
+        from_status=previous,
+        to_status=status,
+    )
+    return ticket
 
 
 @transaction.atomic
@@ -316,24 +362,33 @@ def _contact_matches(ticket: Ticket, contact: str) -> bool:
         return False
 
 
-def guest_code_send(*, number: str, contact: str) -> None:
-    """Send a one-time code to the contact of a guest's ticket, if they match.
+def guest_code_request(*, number: str, contact: str) -> None:
+    """Queue a one-time code to the contact of a guest's ticket, if they match.
 
-    Nothing tells the caller whether they did: the answer is the same, so the
-    form cannot be used to learn who filed which ticket.
+    Nothing tells the caller whether they did: the answer is the same and the
+    sending happens in a worker, so neither the page nor its timing shows who
+    filed which ticket.
     """
+    from .tasks import guest_code_send_task
+
     ticket = Ticket.objects.filter(number=number.strip(), subscriber=None).first()
     if ticket is None or not _contact_matches(ticket, contact):
         return
     limit, period = settings.PORTAL_GUEST_CODE_LIMIT
-    if throttle_exceeded(
+    if not throttle_hit(
         scope="guest-code", who=ticket.number, limit=limit, period=period
     ):
         return
-    throttle_count(scope="guest-code", who=ticket.number, period=period)
+    channel = "email" if "@" in contact else "sms"
+    guest_code_send_task.delay_on_commit(ticket.pk, channel)
+
+
+def guest_code_send(*, ticket_id: int, channel: str) -> None:
+    """Create a fresh code for the guest's ticket and send it by e-mail or SMS."""
+    ticket = Ticket.objects.get(pk=ticket_id)
     code = f"{secrets.randbelow(10**6):06d}"
     GuestAccessCode.objects.create(ticket=ticket, code_hash=_code_hash(ticket, code))
-    if "@" in contact:
+    if channel == "email":
         mail_send(
             template="tickets/emails/guest_code",
             context={"ticket": ticket, "code": code},

@@ -2,10 +2,11 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.services import ClientInfo
-from portal.throttle import client_ip
+from portal.throttle import client_ip, period_display
 
 from . import services
 from .forms import (
@@ -77,14 +78,15 @@ class TicketCreateView(FormView):
                 None,
                 ValidationError(
                     _(
-                        "Too many tickets in a short time. Please wait ten minutes "
+                        "Too many tickets in a short time. Please wait %(period)s "
                         "and send again: everything you typed is kept."
                     ),
                     code="throttled",
+                    params={"period": period_display(settings.PORTAL_TICKET_LIMIT[1])},
                 ),
             )
             return self.form_invalid(form)
-        ticket, _created = services.ticket_create(
+        ticket, created = services.ticket_create(
             author=user,
             submission_key=form.cleaned_data["submission_key"],
             client=ClientInfo.from_request(self.request),
@@ -92,6 +94,18 @@ class TicketCreateView(FormView):
             language=user.language if form.signed_in else self.request.LANGUAGE_CODE,
             **form.ticket_data(),
         )
+        if not created and not self._owns(ticket):
+            # Somebody else's key: never show them that ticket; a fresh key
+            # lets this visitor send their own.
+            form.data = form.data.copy()
+            form.data["submission_key"] = str(uuid.uuid4())
+            form.add_error(
+                None,
+                ValidationError(
+                    _("The form has expired. Please send it again."), code="stale"
+                ),
+            )
+            return self.form_invalid(form)
         return self._done(ticket, guest=not form.signed_in)
 
     def post(self, request, *args, **kwargs):
@@ -103,10 +117,15 @@ class TicketCreateView(FormView):
         except ValueError:
             key = None
         ticket = Ticket.objects.filter(submission_key=key).first() if key else None
-        if ticket is not None:
-            guest = not (request.user.is_authenticated and request.user.subscriber_id)
-            return self._done(ticket, guest=guest)
+        if ticket is not None and self._owns(ticket):
+            return redirect("tickets:done", number=ticket.number)
         return super().post(request, *args, **kwargs)
+
+    def _owns(self, ticket) -> bool:
+        user = self.request.user
+        if user.is_authenticated and user.subscriber_id:
+            return ticket.subscriber_id == user.subscriber_id
+        return ticket.pk in self.request.session.get(GUEST_SESSION_KEY, [])
 
     def _done(self, ticket, *, guest):
         if guest:
@@ -189,6 +208,7 @@ class TicketPageMixin:
         for attachment in ticket_files + [
             a for message in conversation for a in message.attachments.all()
         ]:
+            attachment.ticket = ticket
             attachment.download_url = self.attachment_url(attachment)
         return render(
             self.request,
@@ -223,9 +243,14 @@ class TicketPageMixin:
                         ValidationError(
                             _(
                                 "Too many messages in a short time. Please wait "
-                                "ten minutes and send again."
+                                "%(period)s and send again."
                             ),
                             code="throttled",
+                            params={
+                                "period": period_display(
+                                    settings.PORTAL_TICKET_MESSAGE_LIMIT[1]
+                                )
+                            },
                         ),
                     )
                 if not message_form.is_valid():
@@ -299,8 +324,12 @@ class GuestTicketView(TicketPageMixin, View):
 
 
 def _download(attachment):
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
@@ -321,7 +350,7 @@ class AttachmentView(LoginRequiredMixin, View):
             attachment = get_object_or_404(attachments, pk=pk, ticket__number=number)
         else:
             attachment = get_object_or_404(
-                attachments,
+                attachments.exclude(message__kind=Message.Kind.NOTE),
                 pk=pk,
                 ticket__number=number,
                 ticket__in=Ticket.objects.for_user(user),
@@ -332,7 +361,7 @@ class AttachmentView(LoginRequiredMixin, View):
 class GuestAttachmentView(View):
     def get(self, request, token, pk):
         attachment = get_object_or_404(
-            Attachment,
+            Attachment.objects.exclude(message__kind=Message.Kind.NOTE),
             pk=pk,
             ticket__access_token=token,
             ticket__subscriber=None,
@@ -350,7 +379,7 @@ class GuestLookupView(FormView):
     form_class = GuestLookupForm
 
     def form_valid(self, form):
-        services.guest_code_send(
+        services.guest_code_request(
             number=form.cleaned_data["number"], contact=form.cleaned_data["contact"]
         )
         # The same answer whether the ticket and contact matched or not.

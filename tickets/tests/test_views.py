@@ -27,6 +27,7 @@ from tickets import services
 from tickets.models import (
     GuestAccessCode,
     Message,
+    SpecialistQueue,
     Ticket,
     TicketEvent,
     Topic,
@@ -76,7 +77,9 @@ def detail(ticket) -> str:
 
 
 def set_status(ticket, status):
-    Ticket.objects.filter(pk=ticket.pk).update(status=status)
+    """Move the ticket as support would (the desk calls the same service)."""
+    services.ticket_status_change(ticket=ticket, status="resolved", actor=None)
+    services.ticket_status_change(ticket=ticket, status=status, actor=None)
     ticket.refresh_from_db()
 
 
@@ -328,6 +331,9 @@ def test_invalid_message_is_shown_again_and_files_must_be_chosen_again(
 
 
 def test_message_to_a_resolved_ticket_reopens_it(client, user, ticket):
+    Ticket.objects.filter(pk=ticket.pk).update(
+        queue=SpecialistQueue.objects.get(code="first_line")
+    )
     set_status(ticket, Ticket.Status.RESOLVED)
     client.force_login(user)
 
@@ -339,6 +345,27 @@ def test_message_to_a_resolved_ticket_reopens_it(client, user, ticket):
     assert reopened.from_status == Ticket.Status.RESOLVED
     assert reopened.to_status == Ticket.Status.IN_PROGRESS
     assert reopened.actor == user
+
+
+def test_a_ticket_closed_before_routing_goes_back_to_wait_for_it(client, user, ticket):
+    client.force_login(user)
+    client.post(detail(ticket), {"action": "close"})
+
+    client.post(detail(ticket), {"action": "message", "body": "Всё же не работает."})
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.NEW
+    assert ticket.events.get(kind=TicketEvent.Kind.REOPENED).to_status == "new"
+
+
+def test_a_ticket_closed_without_an_answer_cannot_be_rated(client, user, ticket):
+    client.force_login(user)
+    client.post(detail(ticket), {"action": "close"})
+
+    client.post(detail(ticket), {"action": "rate", "rating": "5", "comment": ""})
+
+    ticket.refresh_from_db()
+    assert ticket.rating is None
 
 
 def test_message_to_an_open_ticket_does_not_reopen_it(client, user, ticket):
@@ -601,7 +628,7 @@ def test_guest_acknowledgement_contains_the_private_link(
     assert link in mail.body
     assert link in mail.alternatives[0][0]
     ticket.refresh_from_db()
-    assert ticket.acknowledged_at is not None
+    assert ticket.ack_email_sent_at is not None
 
 
 def test_subscriber_acknowledgement_links_to_the_ticket_page(
@@ -633,7 +660,7 @@ def test_acknowledgement_is_sent_once_however_often_it_is_called(
         client.post("/feedback/", guest_form())
     ticket = Ticket.objects.get()
 
-    again = services.ticket_acknowledge(ticket_id=ticket.pk)
+    again = services.ticket_acknowledge(ticket_id=ticket.pk, channel="email")
 
     assert again is False
     assert len(mailoutbox) == 1
@@ -681,15 +708,19 @@ def test_reply_by_email_sends_no_sms(client, django_capture_on_commit_callbacks)
 
 
 def lookup(client, number, contact):
-    return client.post(
-        "/tickets/find/",
-        {
-            "number": number,
-            "contact": contact,
-            "captcha_0": "key",
-            "captcha_1": "PASSED",
-        },
-    )
+    """Ask for a code; the worker sends it after the commit (run here at once)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/tickets/find/",
+            {
+                "number": number,
+                "contact": contact,
+                "captcha_0": "key",
+                "captcha_1": "PASSED",
+            },
+        )
 
 
 def enter_code(client, number, code):

@@ -1,0 +1,180 @@
+"""Attacks on tickets and bad input, and how they fail without a 500 or lost data."""
+
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.tests.factories import UserFactory, service_type
+from tickets.models import Attachment, Message, Ticket, TicketEvent, Topic
+from tickets.tests.factories import PNG, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def guest_form(**overrides):
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "service_type": service_type("internet").pk,
+        "client_category": "individual",
+        "topic": Topic.objects.get(code="fault").pk,
+        "connection_address": "Москва, ул. Лесная, д. 5",
+        "body": "Нет интернета с утра, перезагрузка роутера не помогла.",
+        "reply_channel": "email",
+        "contact_name": "Иванов Иван",
+        "contact_email": "guest@example.ru",
+        "consent": "on",
+        "captcha_0": "key",
+        "captcha_1": "PASSED",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_someone_elses_submission_key_does_not_reveal_their_ticket(client):
+    owner = Client()
+    data = guest_form()
+    owner.post("/feedback/", data)
+    ticket = Ticket.objects.get()
+
+    response = client.post("/feedback/", {**data, "contact_email": "thief@example.ru"})
+
+    assert response.status_code == 200
+    assert ticket.access_token not in response.content.decode()
+    assert ticket.number not in response.content.decode()
+    assert "Форма устарела" in response.content.decode()
+    assert client.get(f"/feedback/sent/{ticket.number}/").status_code == 404
+
+
+def test_the_same_browser_resending_sees_its_confirmation(client):
+    data = guest_form()
+    client.post("/feedback/", data)
+
+    again = client.post("/feedback/", data)
+
+    assert again.status_code == 302
+    assert Ticket.objects.count() == 1
+
+
+def test_files_of_internal_notes_never_reach_the_subscriber_or_the_guest(client):
+    user = UserFactory()
+    ticket = TicketFactory(author=user)
+    note = Message.objects.create(
+        ticket=ticket, kind=Message.Kind.NOTE, body="Для своих"
+    )
+    attachment = Attachment(
+        ticket=ticket,
+        message=note,
+        original_name="a.png",
+        content_type="image/png",
+        size=8,
+    )
+    attachment.file.save("a.png", SimpleUploadedFile("a.png", PNG), save=True)
+    client.force_login(user)
+
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    direct = client.get(f"{ticket.get_absolute_url()}files/{attachment.pk}/")
+
+    assert "Для своих" not in page
+    assert direct.status_code == 404
+
+
+def test_a_file_missing_from_the_disk_is_a_404_not_a_500(client):
+    user = UserFactory()
+    ticket = TicketFactory(author=user, with_attachment=True)
+    attachment = ticket.attachments.get()
+    attachment.file.storage.delete(attachment.file.name)
+    client.force_login(user)
+
+    response = client.get(f"{ticket.get_absolute_url()}files/{attachment.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_control_characters_are_dropped_and_a_nul_byte_is_explained(client):
+    refused = client.post(
+        "/feedback/", guest_form(body="Нет интернета\x00 совсем давно")
+    )
+    assert refused.status_code == 200
+    assert "body" in refused.context["form"].errors
+    assert "Нет интернета" in refused.content.decode()
+
+    accepted = client.post(
+        "/feedback/", guest_form(body="Нет \x1b[31mинтернета\u200b с утра, помогите")
+    )
+
+    assert accepted.status_code == 302
+    assert Ticket.objects.get().body == "Нет [31mинтернета с утра, помогите"
+
+
+def test_a_megabyte_of_text_is_refused_with_the_text_kept(client):
+    body = "а" * 1_000_000
+
+    response = client.post("/feedback/", guest_form(body=body))
+
+    assert response.status_code == 200
+    assert "body" in response.context["form"].errors
+    assert not Ticket.objects.exists()
+
+
+def test_a_missing_csrf_token_gets_the_styled_403_and_no_ticket():
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post("/feedback/", guest_form())
+
+    assert response.status_code == 403
+    assert "<html" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_a_failed_save_leaves_no_half_made_ticket_and_no_file(
+    client, monkeypatch, settings
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(TicketEvent.objects, "create", broken)
+    upload = SimpleUploadedFile("router.png", PNG, content_type="image/png")
+    strict = Client(raise_request_exception=False)
+
+    response = strict.post("/feedback/", guest_form(attachments=[upload]))
+
+    assert response.status_code == 500
+    assert not Ticket.objects.exists()
+    assert not Attachment.objects.exists()
+    media = settings.MEDIA_ROOT
+    stored = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    assert stored == []
+
+
+def test_a_guests_acknowledgement_greets_without_the_typed_name(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/feedback/", guest_form(contact_name="Зайдите на evil.example"))
+
+    assert "evil.example" not in mail.outbox[0].body
+
+
+def test_the_ticket_page_takes_the_same_queries_for_more_files(
+    client, django_assert_max_num_queries
+):
+    user = UserFactory()
+    ticket = TicketFactory(author=user, with_attachment=True)
+    client.force_login(user)
+    for n in range(5):
+        client.post(
+            ticket.get_absolute_url(),
+            {
+                "action": "message",
+                "body": f"Ещё скриншот {n}",
+                "attachments": [SimpleUploadedFile(f"s{n}.png", PNG)],
+            },
+        )
+
+    with django_assert_max_num_queries(12):
+        response = client.get(ticket.get_absolute_url())
+
+    assert response.content.decode().count("/files/") == 6
