@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.functional import lazy
@@ -251,12 +252,14 @@ class TicketForm(PortalFormMixin, forms.Form):
             return
         services = Service.objects.for_user(self.user)
         accounts = PersonalAccount.objects.for_user(self.user)
-        if services.exists():
+        # One query says both whether there are accounts and services.
+        counts = list(accounts.annotate(services_count=Count("services")))
+        if any(account.services_count for account in counts):
             fields["service"].queryset = services
             fields["service_type"].label = _("Service type, if it is not in the list")
         else:
             del fields["service"]
-        if accounts.exists():
+        if counts:
             fields["account"].queryset = accounts
             del fields["account_number"]
         else:

@@ -10,7 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -47,12 +47,20 @@ class TicketError(Exception):
 
 
 def ticket_number_next(*, year: int) -> str:
-    """Issue the year's next number, such as 2026-0001234 (call in a transaction)."""
-    TicketCounter.objects.get_or_create(year=year)
-    counter = TicketCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}-{counter.last:07d}"
+    """Issue the year's next number, such as 2026-0001234.
+
+    One UPDATE … RETURNING: atomic on its own (PostgreSQL and SQLite alike),
+    so the counter row is locked only for that statement's transaction.
+    """
+    table = TicketCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608 - the table name is ours
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year])
+        row = cursor.fetchone()
+    if row is None:
+        TicketCounter.objects.get_or_create(year=year)
+        return ticket_number_next(year=year)
+    return f"{year}-{row[0]:07d}"
 
 
 def ticket_submission_allowed(*, ip_address: str, user=None) -> bool:
@@ -93,13 +101,19 @@ def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
 
 def _event(ticket, kind, *, actor=None, from_status="", to_status="", note=""):
     TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
+        **_event_fields(ticket, kind, actor, from_status, to_status, note)
     )
+
+
+def _event_fields(ticket, kind, actor=None, from_status="", to_status="", note=""):
+    return {
+        "ticket": ticket,
+        "kind": kind,
+        "actor": actor if actor is not None and actor.is_authenticated else None,
+        "from_status": from_status,
+        "to_status": to_status,
+        "note": note,
+    }
 
 
 def ticket_create(
@@ -118,14 +132,10 @@ def ticket_create(
     The ticket waits for routing; the acknowledgement is sent after the
     commit. Return the ticket and whether it is new.
     """
-    existing = Ticket.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return existing, False
     # The number is taken in a short transaction of its own, so that the
     # year's counter is not locked while files are written (a number lost to a
     # failed submission leaves a gap, which is harmless).
-    with transaction.atomic():
-        number = ticket_number_next(year=timezone.localdate().year)
+    number = ticket_number_next(year=timezone.localdate().year)
     stored = []
     try:
         with transaction.atomic():
@@ -183,12 +193,36 @@ def _ticket_create(*, author, number, submission_key, client, files, data, store
             email=data.get("contact_email", ""),
             phone=data.get("contact_phone", ""),
         )
-    ticket.full_clean(exclude=["access_token", "submission_key"])
+    # The form checked the choices and the database enforces the unique
+    # fields; what is left to check costs no query.
+    ticket.full_clean(
+        exclude=[
+            "access_token",
+            "submission_key",
+            "subscriber",
+            "author",
+            "service_type",
+            "topic",
+            "account",
+            "queue",
+            "consent",
+        ],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     ticket.save()
     stored.extend(_attachments_store(ticket=ticket, files=files))
-    _event(ticket, TicketEvent.Kind.CREATED, actor=author, to_status=ticket.status)
-    # Routing workers pick up tickets in this state (issue 5 builds them).
-    _event(ticket, TicketEvent.Kind.ROUTING_PENDING)
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                **_event_fields(
+                    ticket, TicketEvent.Kind.CREATED, author, to_status=ticket.status
+                )
+            ),
+            # Routing workers pick up tickets in this state (issue 5 builds them).
+            TicketEvent(**_event_fields(ticket, TicketEvent.Kind.ROUTING_PENDING)),
+        ]
+    )
     if ticket.contact_email:
         ticket_acknowledge_task.delay_on_commit(ticket.pk, "email")
     if ticket.reply_channel == ReplyChannel.PHONE and ticket.contact_phone:

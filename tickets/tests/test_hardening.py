@@ -135,7 +135,7 @@ def test_a_failed_save_leaves_no_half_made_ticket_and_no_file(
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(TicketEvent.objects, "create", broken)
+    monkeypatch.setattr(TicketEvent.objects, "bulk_create", broken)
     upload = SimpleUploadedFile("router.png", PNG, content_type="image/png")
     strict = Client(raise_request_exception=False)
 

@@ -1,0 +1,1 @@
+"""The server the HTTP benchmarks run: the portal plus a floor view."""
