@@ -49,6 +49,10 @@ class SignInForm(PortalFormMixin, auth_forms.AuthenticationForm):
             "Your e-mail is not confirmed yet. We have sent the link once more: "
             "open the letter and follow the link."
         ),
+        "unconfirmed_recently": _(
+            "Your e-mail is not confirmed yet. We have already sent the link "
+            "several times: open the latest letter (look in the spam folder too)."
+        ),
         "address_paused": _(
             "Too many unsuccessful sign-ins from this network. Please try again "
             "in %(period)s."
@@ -81,9 +85,10 @@ class SignInForm(PortalFormMixin, auth_forms.AuthenticationForm):
         if user.awaits_email_confirmation:
             from .services import account_email_queue
 
-            account_email_queue(user=user, kind="confirm")
+            sent = account_email_queue(user=user, kind="confirm")
             raise ValidationError(
-                self.error_messages["unconfirmed"], code="unconfirmed"
+                self.error_messages["unconfirmed" if sent else "unconfirmed_recently"],
+                code="unconfirmed",
             )
         super().confirm_login_allowed(user)
 

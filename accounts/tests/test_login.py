@@ -294,3 +294,15 @@ def test_reset_mails_to_one_address_are_limited(
             assert _reset(client, user.email).status_code == 302
 
     assert len(mail.outbox) == 3
+
+
+def test_an_unconfirmed_sign_up_is_not_promised_a_link_the_limit_stopped(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(is_active=False, email_confirmed_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            response = sign_in(client, user.email)
+
+    assert len(mail.outbox) == 3
+    assert "уже несколько раз отправляли" in response.content.decode()
