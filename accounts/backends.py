@@ -69,6 +69,12 @@ class EmailOrPhoneBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        # Every subscriber's page needs the subscriber: load it with the user.
+        User = get_user_model()
+        user = (
+            User._default_manager.select_related("subscriber")
+            .filter(pk=user_id)
+            .first()
+        )
         # A session never outlives the deactivation of its user.
         return user if user is not None and user.is_active else None
