@@ -66,8 +66,9 @@ class UserAdmin(PhoneSearchMixin, DjangoUserAdmin):
                     "first_name",
                     "last_name",
                     "email",
-                    "phone",
                     "email_confirmed_at",
+                    "phone",
+                    "phone_confirmed_at",
                 )
             },
         ),

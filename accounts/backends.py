@@ -19,9 +19,11 @@ def login_lookup(identifier: str) -> dict | None:
     if "@" in identifier:
         return {"email__iexact": identifier}
     try:
-        return {"phone": russian_phone_normalise(identifier)}
+        phone = russian_phone_normalise(identifier)
     except ValidationError:
         return {"username__iexact": identifier}
+    # A phone signs in only once its owner confirmed it by SMS.
+    return {"phone": phone, "phone_confirmed_at__isnull": False}
 
 
 def axes_login_key(request, credentials) -> str:
@@ -35,7 +37,7 @@ def axes_login_key(request, credentials) -> str:
     lookup = login_lookup(raw)
     if lookup is None:
         return ""
-    ((field, value),) = lookup.items()
+    field, value = next(iter(lookup.items()))
     return f"{field.split('__')[0]}:{str(value).lower()}"
 
 

@@ -422,6 +422,7 @@ def demo_subscribers_load() -> int:
                 subscriber=subscriber,
                 reply_channel=data.reply_channel if phone else "email",
                 email_confirmed_at=timezone.now(),
+                phone_confirmed_at=timezone.now() if phone else None,
             )
             user.set_password(SUBSCRIBER_PASSWORD)
             user.full_clean()

@@ -393,7 +393,8 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
         if not raw:
             return ""
         phone = russian_phone_normalise(raw)
-        if User.objects.filter(phone=phone).exclude(pk=self.user.pk).exists():
+        taken = User.objects.filter(phone=phone, phone_confirmed_at__isnull=False)
+        if taken.exclude(pk=self.user.pk).exists():
             raise self.phone_taken_error()
         return phone
 
@@ -425,6 +426,16 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
             data["organisation"] = self.clean_organisation(required=True)
             data["organisation"]["contact_person"] = data.get("contact_person", "")
         return data
+
+
+class PhoneCodeForm(PortalFormMixin, forms.Form):
+    code = TextField(
+        label=_("Code from the SMS"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
+        ),
+    )
 
 
 class PasswordResetForm(PortalFormMixin, auth_forms.PasswordResetForm):

@@ -130,6 +130,12 @@ class User(AbstractUser):
     email_confirmed_at = models.DateTimeField(
         _("e-mail confirmed"), null=True, blank=True
     )
+    phone_confirmed_at = models.DateTimeField(
+        _("phone confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("By a code sent in an SMS; only then can one sign in with it."),
+    )
 
     objects = PortalUserManager()
 
@@ -144,10 +150,13 @@ class User(AbstractUser):
                 name="user_email_unique_ci",
                 violation_error_message=_("A user with this e-mail already exists."),
             ),
+            # Only a confirmed phone is taken: nobody can squat a number by
+            # typing it into a profile.
             models.UniqueConstraint(
                 "phone",
-                condition=~models.Q(phone=""),
-                name="user_phone_unique",
+                condition=~models.Q(phone="")
+                & models.Q(phone_confirmed_at__isnull=False),
+                name="user_confirmed_phone_unique",
                 violation_error_message=_("A user with this phone already exists."),
             ),
         ]
@@ -173,6 +182,30 @@ class User(AbstractUser):
         if len(parts) == 3:
             return parts[1]
         return self.full_name or self.first_name or self.get_username()
+
+
+class PhoneCode(models.Model):
+    """A code sent by SMS to confirm that a phone number is the user's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    phone = PhoneNumberField(_("phone"))
+    code_hash = models.CharField(_("code hash"), max_length=128, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone confirmation code")
+        verbose_name_plural = _("phone confirmation codes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.phone}: {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class PersonalAccountQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ linking accounts, profile changes and consents.
 Views, the admin, tasks and tests call these functions; forms only validate.
 """
 
+import datetime
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -14,12 +15,13 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from portal.mail import mail_send
+from portal.sms import sms_send
 from portal.throttle import (
     period_display,
     throttle_count,
@@ -27,7 +29,14 @@ from portal.throttle import (
     throttle_hit,
 )
 
-from .models import ClientCategory, Consent, PersonalAccount, Subscriber, User
+from .models import (
+    ClientCategory,
+    Consent,
+    PersonalAccount,
+    PhoneCode,
+    Subscriber,
+    User,
+)
 from .validators import account_number_normalise, contract_number_normalise
 
 
@@ -430,6 +439,108 @@ def _may_join(*, user: User, organisation: Subscriber) -> bool:
     )
 
 
+# Phone confirmation ----------------------------------------------------------
+
+PHONE_CODE_TTL = datetime.timedelta(minutes=15)
+PHONE_CODE_ATTEMPTS = 5
+
+
+def _phone_code_hash(code_id: int, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"phone:{code_id}:{code}".encode(), "sha256"
+    ).hexdigest()
+
+
+def phone_code_queue(*, user: User) -> bool:
+    """Queue an SMS code to the user's unconfirmed phone; False when limited."""
+    from .tasks import phone_code_send_task
+
+    limit, period = settings.PORTAL_PHONE_CODE_LIMIT
+    if not user.phone or not throttle_hit(
+        scope="phone-code", who=str(user.pk), limit=limit, period=period
+    ):
+        return False
+    code = PhoneCode.objects.create(user=user, phone=user.phone)
+    phone_code_send_task.delay_on_commit(code.pk)
+    return True
+
+
+def phone_code_send(*, code_id: int) -> bool:
+    """Make the code, keep its hash, send it by SMS; False if no longer needed."""
+    code = PhoneCode.objects.select_related("user").filter(pk=code_id).first()
+    if code is None or code.used_at or code.code_hash:
+        return False
+    plain = f"{secrets.randbelow(10**6):06d}"
+    code.code_hash = _phone_code_hash(code.pk, plain)
+    code.save(update_fields=["code_hash"])
+    with translation.override(code.user.language):
+        text = _("Code to confirm your phone in the personal account: %(code)s") % {
+            "code": plain
+        }
+    sms_send(phone=str(code.phone), text=str(text))
+    return True
+
+
+PHONE_CODE_ERRORS = {
+    "code_expired": _("The code has expired. Ask for a new one."),
+    "code_wrong": _("The code is wrong. Check it in the SMS."),
+    "phone_taken": _(
+        "This phone number is already confirmed in another profile. "
+        "If it is yours, please call the hotline."
+    ),
+}
+
+
+def phone_confirm(*, user: User, code: str) -> None:
+    """Confirm the user's phone with the code from the SMS.
+
+    The latest code works once, for 15 minutes, and five wrong tries spoil it.
+    Raise ``ValidationError`` with a message for the user otherwise (after
+    the transaction, so that a wrong try stays counted).
+    """
+    try:
+        with transaction.atomic():
+            error = _phone_confirm(user=user, code=code)
+    except IntegrityError:  # another profile confirmed it a moment ago
+        error = "phone_taken"
+    if error:
+        raise ValidationError(PHONE_CODE_ERRORS[error], code=error)
+
+
+def _phone_confirm(*, user: User, code: str) -> str | None:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    latest = (
+        PhoneCode.objects.select_for_update()
+        .filter(user=user, phone=user.phone, used_at=None)
+        .exclude(code_hash="")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    fresh = latest is not None and (
+        latest.created_at >= timezone.now() - PHONE_CODE_TTL
+        and latest.attempts < PHONE_CODE_ATTEMPTS
+    )
+    if not fresh:
+        return "code_expired"
+    if not hmac.compare_digest(
+        latest.code_hash, _phone_code_hash(latest.pk, code.strip())
+    ):
+        latest.attempts += 1
+        latest.save(update_fields=["attempts"])
+        return "code_wrong"
+    if (
+        User.objects.filter(phone=user.phone, phone_confirmed_at__isnull=False)
+        .exclude(pk=user.pk)
+        .exists()
+    ):
+        return "phone_taken"
+    latest.used_at = timezone.now()
+    latest.save(update_fields=["used_at"])
+    user.phone_confirmed_at = timezone.now()
+    user.save(update_fields=["phone_confirmed_at"])
+    return None
+
+
 # Profile ---------------------------------------------------------------------
 
 
@@ -447,15 +558,31 @@ def profile_update(
 ) -> User:
     """Save the profile of a subscriber's user and, for organisations, its details.
 
-    A change of the marketing consent is recorded as a consent decision.
-    For an individual the subscriber's name follows the person's name.
+    A new phone number is kept but not confirmed: an SMS code is sent after
+    the commit, and only a confirmed phone signs in or counts as taken. A
+    change of the marketing consent is recorded as a consent decision. For an
+    individual the subscriber's name follows the person's name.
     """
+    new_phone = str(phone or "")
+    phone_changed = new_phone != str(user.phone or "")
     user.full_name = full_name
-    user.phone = phone or ""
+    user.phone = new_phone
+    if phone_changed:
+        user.phone_confirmed_at = None
     user.reply_channel = reply_channel
     user.language = language
     user.full_clean()
-    user.save(update_fields=["full_name", "phone", "reply_channel", "language"])
+    user.save(
+        update_fields=[
+            "full_name",
+            "phone",
+            "phone_confirmed_at",
+            "reply_channel",
+            "language",
+        ]
+    )
+    if phone_changed and new_phone:
+        phone_code_queue(user=user)
     subscriber = user.subscriber
     if subscriber.is_legal_entity and organisation:
         for field, value in organisation.items():

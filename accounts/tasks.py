@@ -4,6 +4,14 @@ from portal.mail import MAIL_TASK_OPTIONS
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
+def phone_code_send_task(code_id: int) -> bool:
+    """Send the SMS code that confirms a phone number."""
+    from .services import phone_code_send
+
+    return phone_code_send(code_id=code_id)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
 def account_email_send_task(user_id: int, kind: str) -> bool:
     """Send a confirmation, password-reset or "already registered" e-mail."""
     from .services import account_email_send

@@ -22,6 +22,7 @@ from .forms import (
     AccountLinkForm,
     PasswordChangeForm,
     PasswordResetForm,
+    PhoneCodeForm,
     ProfileForm,
     SetPasswordForm,
     SignInForm,
@@ -343,7 +344,50 @@ class ProfileView(SubscriberRequiredMixin, FormView):
             form.add_error("phone", form.phone_taken_error())
             return self.form_invalid(form)
         messages.success(self.request, _("The profile is saved."))
-        return _remember_language(super().form_valid(form), user.language)
+        if user.phone and user.phone_confirmed_at is None:
+            response = redirect("accounts:phone_confirm")
+        else:
+            response = super().form_valid(form)
+        return _remember_language(response, user.language)
+
+
+class PhoneConfirmView(SubscriberRequiredMixin, FormView):
+    """Confirm the profile's phone with the code sent by SMS, or ask for a new one."""
+
+    template_name = "accounts/phone_confirm.html"
+    form_class = PhoneCodeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and (not user.phone or user.phone_confirmed_at):
+            return redirect("accounts:profile")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "resend":
+            if services.phone_code_queue(user=request.user):
+                messages.success(request, _("A new code is on its way."))
+            else:
+                messages.error(
+                    request,
+                    _("Several codes were sent already. Please wait a little."),
+                )
+            return redirect("accounts:phone_confirm")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.phone_confirm(
+                user=self.request.user, code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            form.add_error("code", exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The phone is confirmed: you can sign in with it.")
+        )
+        return super().form_valid(form)
 
 
 # Legal texts -------------------------------------------------------------------------

@@ -299,6 +299,7 @@ PORTAL_LINK_NUMBER_LIMIT = (10, 86400)  # failed tries at one account number a d
 PORTAL_SIGNUP_LIMIT = (5, 3600)  # sign-ups per seconds, per address
 PORTAL_SIGNIN_IP_LIMIT = (100, 3600)  # failed sign-ins per address, any login
 PORTAL_EMAIL_LINK_LIMIT = (3, 900)  # confirmation or reset e-mails per address
+PORTAL_PHONE_CODE_LIMIT = (3, 900)  # SMS codes to confirm a phone, per user
 # Tickets: attachments (count, size of one file, size together) and how many
 # tickets one address or one account may file per period.
 PORTAL_ATTACHMENT_MAX_FILES = _env_value(env.int, "ATTACHMENT_MAX_FILES", default=5)

@@ -168,16 +168,18 @@ def test_saving_the_profile_stores_it_and_says_so(signed_in, user):
         follow=True,
     )
 
-    assert response.redirect_chain == [(PROFILE, 302)]
+    # A new phone is confirmed by an SMS code first.
+    assert response.redirect_chain == [("/account/phone/", 302)]
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     user.refresh_from_db()
     assert user.full_name == "Сидоров Пётр Ильич"
     assert str(user.phone) == "+79161234567"
+    assert user.phone_confirmed_at is None
     assert user.reply_channel == "phone"
     assert user.language == "ru"
     # An individual's subscriber is named after the person.
     assert user.subscriber.name == "Сидоров Пётр Ильич"
-    assert page(response).value("phone") == "8 (916) 123-45-67"
+    assert page(signed_in.get(PROFILE)).value("phone") == "8 (916) 123-45-67"
 
 
 def test_saving_without_a_phone_clears_it(signed_in, user):
