@@ -208,15 +208,14 @@ class PhoneCode(models.Model):
         return f"{self.phone}: {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class PersonalAccountQuerySet(models.QuerySet):
+class SubscriberOwnedQuerySet(models.QuerySet):
+    """Rows that belong to a subscriber (accounts, tickets, …)."""
+
     def for_user(self, user):
-        """Return the accounts the user may see: those of their subscriber."""
+        """Return the rows the user may see: those of their subscriber."""
         if not user.is_authenticated or user.subscriber_id is None:
             return self.none()
         return self.filter(subscriber_id=user.subscriber_id)
-
-    def with_debt(self):
-        return self.filter(debt__gt=0)
 
 
 class PersonalAccount(models.Model):
@@ -257,7 +256,7 @@ class PersonalAccount(models.Model):
     )
     linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
 
-    objects = PersonalAccountQuerySet.as_manager()
+    objects = SubscriberOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("personal account")

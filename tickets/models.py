@@ -25,6 +25,7 @@ from accounts.models import (
     ReplyChannel,
     ServiceType,
     Subscriber,
+    SubscriberOwnedQuerySet,
 )
 from portal.i18n import TranslatedNameMixin
 
@@ -151,13 +152,7 @@ class TicketCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class TicketQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Return the tickets a subscriber's user may see: their subscriber's."""
-        if not user.is_authenticated or user.subscriber_id is None:
-            return self.none()
-        return self.filter(subscriber_id=user.subscriber_id)
-
+class TicketQuerySet(SubscriberOwnedQuerySet):
     def open(self):
         return self.exclude(status__in=Ticket.CLOSED_STATUSES)
 
