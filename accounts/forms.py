@@ -428,6 +428,41 @@ class ProfileForm(PortalFormMixin, OrganisationForm):
         return data
 
 
+class EmailChangeForm(PortalFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("New e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "We will send a link to it; the address changes when you follow it."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("So that nobody at your unlocked computer can change it."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                _("The password is wrong."), code="password_incorrect"
+            )
+        return password
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise ValidationError(_("This is already your e-mail."), code="email_same")
+        return email
+
+
 class PhoneCodeForm(PortalFormMixin, forms.Form):
     code = TextField(
         label=_("Code from the SMS"),

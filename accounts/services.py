@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -89,6 +90,8 @@ class ClientInfo:
 # E-mails ---------------------------------------------------------------------
 
 ACCOUNT_EMAILS = {
+    "email_change": "accounts/emails/email_change",
+    "email_change_taken": "accounts/emails/email_change_taken",
     "confirm": "accounts/emails/confirm",
     "already_registered": "accounts/emails/already_registered",
     "password_reset": "accounts/emails/password_reset",
@@ -437,6 +440,87 @@ def _may_join(*, user: User, organisation: Subscriber) -> bool:
         and not mine.accounts.exists()
         and not mine.users.exclude(pk=user.pk).exists()
     )
+
+
+# Changing the sign-in e-mail --------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "accounts.email-change"
+
+
+def email_change_request(*, user: User, new_email: str) -> bool:
+    """Send a confirmation link to the new address; False when the limit stopped it.
+
+    The address changes only when its owner follows the link. If another
+    profile already uses it, that address gets a note instead, and the caller
+    answers the same way: the form tells nobody which addresses are taken.
+    """
+    from .tasks import email_change_send_task
+
+    new_email = new_email.strip().lower()
+    limit, period = settings.PORTAL_EMAIL_LINK_LIMIT
+    if not throttle_hit(
+        scope="account-email", who=new_email, limit=limit, period=period
+    ):
+        return False
+    taken = User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists()
+    email_change_send_task.delay_on_commit(user.pk, new_email, taken)
+    return True
+
+
+def email_change_send(*, user_id: int, new_email: str, taken: bool) -> None:
+    user = User.objects.get(pk=user_id)
+    context = {"user": user, "new_email": new_email}
+    if not taken:
+        token = signing.dumps(
+            {"user": user.pk, "email": new_email, "old": user.email},
+            salt=EMAIL_CHANGE_SALT,
+        )
+        context["link"] = settings.PORTAL_BASE_URL + reverse(
+            "accounts:email_change_confirm", kwargs={"token": token}
+        )
+        context["valid_days"] = settings.PASSWORD_RESET_TIMEOUT // 86400
+    mail_send(
+        template=ACCOUNT_EMAILS["email_change_taken" if taken else "email_change"],
+        context=context,
+        to=new_email,
+        language=user.language,
+    )
+
+
+def email_change_confirm(*, user: User, token: str) -> User:
+    """Apply a change of e-mail from its link; raise ValidationError if it cannot.
+
+    Only the user who asked for the change, signed in, can apply it.
+    """
+    expired = ValidationError(
+        _("The link has expired or was already used."), code="link_invalid"
+    )
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CHANGE_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT
+        )
+    except signing.BadSignature:
+        raise expired from None
+    if data["user"] != user.pk:
+        raise expired
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=data["user"]).first()
+        # A link works once: after the change the "old" address no longer matches.
+        if user is None or user.email != data["old"]:
+            raise expired
+        if (
+            User.objects.filter(email__iexact=data["email"])
+            .exclude(pk=user.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("This address is already used by another profile."),
+                code="email_taken",
+            )
+        user.email = data["email"]
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email", "email_confirmed_at"])
+    return user
 
 
 # Phone confirmation ----------------------------------------------------------

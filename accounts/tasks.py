@@ -4,6 +4,14 @@ from portal.mail import MAIL_TASK_OPTIONS
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
+def email_change_send_task(user_id: int, new_email: str, taken: bool) -> None:
+    """Send the link that confirms a new sign-in e-mail (or a note if it is taken)."""
+    from .services import email_change_send
+
+    email_change_send(user_id=user_id, new_email=new_email, taken=taken)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
 def phone_code_send_task(code_id: int) -> bool:
     """Send the SMS code that confirms a phone number."""
     from .services import phone_code_send

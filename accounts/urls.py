@@ -34,6 +34,12 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("phone/", views.PhoneConfirmView.as_view(), name="phone_confirm"),
+    path("email/", views.EmailChangeView.as_view(), name="email_change"),
+    path(
+        "email/confirm/<str:token>/",
+        views.EmailChangeConfirmView.as_view(),
+        name="email_change_confirm",
+    ),
     path("link/", views.AccountLinkView.as_view(), name="link"),
     path("accounts/<str:number>/", views.AccountDetailView.as_view(), name="account"),
     path("consent/", views.ConsentView.as_view(), name="consent"),

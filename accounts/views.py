@@ -20,6 +20,7 @@ from . import services
 from .dashboard import dashboard_panels
 from .forms import (
     AccountLinkForm,
+    EmailChangeForm,
     PasswordChangeForm,
     PasswordResetForm,
     PhoneCodeForm,
@@ -349,6 +350,55 @@ class ProfileView(SubscriberRequiredMixin, FormView):
         else:
             response = super().form_valid(form)
         return _remember_language(response, user.language)
+
+
+class EmailChangeView(SubscriberRequiredMixin, FormView):
+    template_name = "accounts/email_change.html"
+    form_class = EmailChangeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not services.email_change_request(user=self.request.user, new_email=email):
+            form.add_error(
+                None,
+                ValidationError(
+                    _("Several letters were sent already. Please wait a little."),
+                    code="throttled",
+                ),
+            )
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "We have sent a link to %(email)s. Your e-mail changes when you "
+                "follow it."
+            )
+            % {"email": email},
+        )
+        return super().form_valid(form)
+
+
+class EmailChangeConfirmView(LoginRequiredMixin, TemplateView):
+    """Apply a new e-mail from its link: a button, as mail scanners open links."""
+
+    template_name = "accounts/email_change_confirm.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            user = services.email_change_confirm(
+                user=request.user, token=self.kwargs["token"]
+            )
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(error=exc.messages[0]))
+        messages.success(
+            request,
+            _("Your e-mail is now %(email)s.") % {"email": user.email},
+        )
+        return redirect("accounts:profile")
 
 
 class PhoneConfirmView(SubscriberRequiredMixin, FormView):

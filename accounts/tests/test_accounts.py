@@ -276,6 +276,7 @@ OWNED_OBJECT_KWARGS = {
 # and private links of guests, each checked by its own token.
 PUBLIC_WITH_PARAMETERS = {
     "accounts:signup_confirm",
+    "accounts:email_change_confirm",
     "accounts:password_reset_confirm",
     "tickets:guest",
     "tickets:guest_attachment",

@@ -147,6 +147,7 @@ def test_dashboard_fits_a_phone_screen(page):
         "/account/",
         "/account/profile/",
         "/account/link/",
+        "/account/email/",
         "/account/accounts/100000000555/",
     ],
 )
@@ -160,3 +161,28 @@ def test_personal_account_pages_have_no_serious_accessibility_violations(page, p
     page.goto(path)
 
     assert axe_violations(page) == []
+
+
+def test_subscriber_changes_the_email_and_confirms_the_phone(page):
+    from portal.models import SmsMessage
+
+    user = UserFactory(email="old@example.ru", full_name="Смирнова Анна Сергеевна")
+    _sign_in(page, user.email)
+    page.get_by_role("link", name="Профиль и настройки").click()
+
+    page.get_by_role("link", name="изменить").click()
+    page.get_by_label("Новый e-mail").fill("new@example.ru")
+    page.get_by_label("Ваш пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Отправить ссылку").click()
+    expect(page.get_by_text("Мы отправили ссылку на new@example.ru")).to_be_visible()
+    page.goto(re.search(r"(/account/email/confirm/\S+/)", mail.outbox[-1].body)[1])
+    page.get_by_role("button", name="Подтвердить новый e-mail").click()
+    expect(page.get_by_text("Теперь ваш e-mail — new@example.ru")).to_be_visible()
+
+    page.get_by_label("Мобильный телефон").fill("8 916 123-45-67")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Подтверждение телефона")
+    code = re.search(r"\d{6}", SmsMessage.objects.latest("created_at").text)[0]
+    page.get_by_label("Код из SMS").fill(code)
+    page.get_by_role("button", name="Подтвердить", exact=True).click()
+    expect(page.get_by_text("Телефон подтверждён")).to_be_visible()
