@@ -62,3 +62,25 @@ class TicketFactory(factory.Factory):
     @classmethod
     def _build(cls, model_class, **kwargs):
         return cls._create(model_class, **kwargs)
+
+
+def guest_form_data(**overrides) -> dict:
+    """What a guest types into a valid feedback form; ``None`` leaves a field out."""
+    data = {
+        "submission_key": str(uuid.uuid4()),
+        "service_type": ServiceType.objects.get(code="internet").pk,
+        "service_number": "ivanov-123",
+        "client_category": "individual",
+        "topic": Topic.objects.get(code="fault").pk,
+        "connection_address": "Москва, ул. Лесная, д. 5, кв. 12",
+        "body": "Нет интернета с утра, перезагрузка роутера не помогла.",
+        "reply_channel": "email",
+        "contact_name": "Иванов Иван",
+        "contact_email": "guest@example.ru",
+        "contact_phone": "",
+        "consent": "on",
+        "captcha_0": "key",
+        "captcha_1": "PASSED",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -14,7 +14,7 @@ from accounts.tests.factories import (
     service_type,
 )
 from tickets.models import Ticket, Topic
-from tickets.tests.factories import png_upload
+from tickets.tests.factories import guest_form_data, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,23 +37,14 @@ def frozen():
 
 
 def guest_data(**overrides) -> dict:
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "service_type": service_type("internet").pk,
-        "service_number": "ivanov-123",
-        "client_category": "individual",
-        "topic": Topic.objects.get(code="setup").pk,
-        "connection_address": "Москва, ул. Лесная, д. 5, кв. 12",
-        "body": "Не могу настроить роутер, подскажите параметры.",
-        "reply_channel": "email",
-        "contact_name": "Иванов Иван",
-        "contact_email": "ivanov@example.ru",
-        "consent": "on",
-        "captcha_0": "key",
-        "captcha_1": "PASSED",
-    }
-    data.update(overrides)
-    return data
+    return guest_form_data(
+        **{
+            "topic": Topic.objects.get(code="setup").pk,
+            "body": "Не могу настроить роутер, подскажите параметры.",
+            "contact_email": "ivanov@example.ru",
+            **overrides,
+        }
+    )
 
 
 def member_data(**overrides) -> dict:

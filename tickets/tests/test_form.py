@@ -16,7 +16,7 @@ from accounts.tests.factories import (
     service_type,
 )
 from tickets.models import Attachment, Ticket, TicketEvent, Topic
-from tickets.tests.factories import PNG, png_upload
+from tickets.tests.factories import PNG, guest_form_data, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -61,25 +61,16 @@ def topic(code: str) -> Topic:
 
 def guest_data(**overrides) -> dict:
     """What a guest types into a valid form; ``None`` leaves a field out."""
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "service_type": service_type("internet").pk,
-        "service_number": "ivanov-123",
-        "account_number": "",
-        "client_category": "individual",
-        "topic": topic("fault").pk,
-        "connection_address": "Москва, ул. Лесная, д. 5, кв. 12",
-        "body": BODY,
-        "reply_channel": "email",
-        "contact_name": "Иванов Иван Иванович",
-        "contact_email": "ivanov@example.ru",
-        "contact_phone": "",
-        "consent": "on",
-        "captcha_0": "key",
-        "captcha_1": "PASSED",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return guest_form_data(
+        **{
+            "account_number": "",
+            "topic": topic("fault").pk,
+            "body": BODY,
+            "contact_name": "Иванов Иван Иванович",
+            "contact_email": "ivanov@example.ru",
+            **overrides,
+        }
+    )
 
 
 def member_data(**overrides) -> dict:

@@ -1,36 +1,19 @@
 """Attacks on tickets and bad input, and how they fail without a 500 or lost data."""
 
-import uuid
-
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.tests.factories import UserFactory, service_type
-from tickets.models import Attachment, Message, Ticket, TicketEvent, Topic
-from tickets.tests.factories import PNG, TicketFactory
+from accounts.tests.factories import UserFactory
+from tickets.models import Attachment, Message, Ticket, TicketEvent
+from tickets.tests.factories import PNG, TicketFactory, guest_form_data
 
 pytestmark = pytest.mark.django_db
 
 
 def guest_form(**overrides):
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "service_type": service_type("internet").pk,
-        "client_category": "individual",
-        "topic": Topic.objects.get(code="fault").pk,
-        "connection_address": "Москва, ул. Лесная, д. 5",
-        "body": "Нет интернета с утра, перезагрузка роутера не помогла.",
-        "reply_channel": "email",
-        "contact_name": "Иванов Иван",
-        "contact_email": "guest@example.ru",
-        "consent": "on",
-        "captcha_0": "key",
-        "captcha_1": "PASSED",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return guest_form_data(**overrides)
 
 
 def test_someone_elses_submission_key_does_not_reveal_their_ticket(client):

@@ -32,7 +32,7 @@ from tickets.models import (
     TicketEvent,
     Topic,
 )
-from tickets.tests.factories import PNG, TicketFactory, png_upload
+from tickets.tests.factories import PNG, TicketFactory, guest_form_data, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -90,24 +90,7 @@ def in_russian(text) -> str:
 
 
 def guest_form(**overrides) -> dict:
-    data = {
-        "submission_key": str(uuid.uuid4()),
-        "service_type": service_type("internet").pk,
-        "service_number": "ivanov-123",
-        "client_category": "individual",
-        "topic": Topic.objects.get(code="fault").pk,
-        "connection_address": "Москва, ул. Лесная, д. 5, кв. 12",
-        "body": "Нет интернета с утра, перезагрузка роутера не помогла.",
-        "reply_channel": "email",
-        "contact_name": "Иванов Иван",
-        "contact_email": GUEST_EMAIL,
-        "contact_phone": "",
-        "consent": "on",
-        "captcha_0": "key",
-        "captcha_1": "PASSED",
-    }
-    data.update(overrides)
-    return data
+    return guest_form_data(**{"contact_email": GUEST_EMAIL, **overrides})
 
 
 def member_form(**overrides) -> dict:
