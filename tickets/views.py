@@ -94,7 +94,7 @@ class TicketCreateView(FormView):
             language=user.language if form.signed_in else self.request.LANGUAGE_CODE,
             **form.ticket_data(),
         )
-        if not created and not self._owns(ticket):
+        if not created and not _visitor_owns(self.request, ticket):
             # Somebody else's key: never show them that ticket; a fresh key
             # lets this visitor send their own.
             form.data = form.data.copy()
@@ -117,15 +117,9 @@ class TicketCreateView(FormView):
         except ValueError:
             key = None
         ticket = Ticket.objects.filter(submission_key=key).first() if key else None
-        if ticket is not None and self._owns(ticket):
+        if ticket is not None and _visitor_owns(self.request, ticket):
             return redirect("tickets:done", number=ticket.number)
         return super().post(request, *args, **kwargs)
-
-    def _owns(self, ticket) -> bool:
-        user = self.request.user
-        if user.is_authenticated and user.subscriber_id:
-            return ticket.subscriber_id == user.subscriber_id
-        return ticket.pk in self.request.session.get(GUEST_SESSION_KEY, [])
 
     def _done(self, ticket, *, guest):
         if guest:
@@ -146,13 +140,24 @@ class TicketDoneView(TemplateView):
         return super().get_context_data(ticket=ticket, **kwargs)
 
 
+def _visitor_owns(request, ticket) -> bool:
+    """Say whether the visitor filed the ticket (subscriber's, or this browser's)."""
+    user = request.user
+    if user.is_authenticated and user.subscriber_id:
+        return ticket.subscriber_id == user.subscriber_id
+    return ticket.subscriber_id is None and ticket.pk in request.session.get(
+        GUEST_SESSION_KEY, []
+    )
+
+
 def _ticket_for_request(request, number):
-    """Return the ticket the visitor may see: their subscriber's, or a guest's own."""
-    tickets = Ticket.objects.select_related("topic", "service_type")
-    if request.user.is_authenticated and request.user.subscriber_id:
-        return get_object_or_404(tickets.for_user(request.user), number=number)
-    allowed = request.session.get(GUEST_SESSION_KEY, [])
-    return get_object_or_404(tickets, number=number, pk__in=allowed, subscriber=None)
+    """Return the ticket the visitor may see, or raise Http404."""
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("topic", "service_type"), number=number
+    )
+    if not _visitor_owns(request, ticket):
+        raise Http404
+    return ticket
 
 
 # My tickets --------------------------------------------------------------------------
