@@ -85,8 +85,15 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Start each test with no rate-limit counters left by another."""
+    """Start each test with no rate-limit counters left by another.
+
+    Nor with reference snapshots (portal.refcache) built from rows that the
+    last test's rolled-back transaction had.
+    """
+    from portal import refcache
+
     cache.clear()
+    refcache.reset()
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from portal.mail import mail_send
+from portal.refcache import reference
 from portal.sms import sms_send
 from portal.throttle import (
     period_display,
@@ -35,10 +36,20 @@ from .models import (
     Consent,
     PersonalAccount,
     PhoneCode,
+    ServiceType,
     Subscriber,
     User,
 )
 from .validators import account_number_normalise, contract_number_normalise
+
+
+@reference(watch=(ServiceType,))
+def service_types_offered() -> dict[int, ServiceType]:
+    """The service types a subscriber may choose, by primary key, in order.
+
+    Kept in memory (see portal.refcache): read the objects, never change them.
+    """
+    return {item.pk: item for item in ServiceType.objects.filter(is_active=True)}
 
 
 class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):

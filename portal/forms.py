@@ -71,3 +71,48 @@ class TextField(forms.CharField):
         if value:
             value = _CONTROL.sub("", value.replace("\r\n", "\n"))
         return value
+
+
+class ReferenceChoiceField(forms.ChoiceField):
+    """A choice among reference rows kept in memory: a query-free ModelChoiceField.
+
+    ``rows`` returns the rows by primary key, in order (see portal.refcache);
+    ``label`` gives a row's label in the active language. The cleaned value
+    is the row. A choice that is no longer offered gets Django's message.
+    """
+
+    def __init__(self, *, rows, label_from_row=str, empty_label="---------", **kwargs):
+        self.rows = rows
+        self.label_from_row = label_from_row
+        self.empty_label = empty_label
+        super().__init__(choices=self._choices_offered, **kwargs)
+
+    def _choices_offered(self):
+        return [
+            ("", self.empty_label),
+            *((pk, self.label_from_row(row)) for pk, row in self.rows().items()),
+        ]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.rows().get(int(str(value)))
+        except ValueError:
+            row = None
+        if row is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return row
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+    def prepare_value(self, value):
+        return value.pk if hasattr(value, "pk") else value
+
+    def has_changed(self, initial, data):
+        return str(self.prepare_value(initial) or "") != str(data or "")

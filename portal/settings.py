@@ -221,13 +221,25 @@ AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = _url_setting("REDIS_URL")
 if REDIS_URL:
+    # A Redis outage must not take the portal down with it: short timeouts,
+    # and errors are logged and treated as a miss (rate limits let requests
+    # through meanwhile; sessions are read from the database).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions are read on every signed-in page: from Redis, written through
+    # to the database so that a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -302,6 +314,9 @@ PORTAL_EMAIL_LINK_LIMIT = (3, 900)  # confirmation or reset e-mails per address
 PORTAL_PHONE_CODE_LIMIT = (3, 900)  # SMS codes to confirm a phone, per user
 # Tickets: attachments (count, size of one file, size together) and how many
 # tickets one address or one account may file per period.
+# How often a process asks whether reference tables (topics, service types,
+# routing rules) changed in the admin; see portal/refcache.py.
+PORTAL_REFERENCE_CHECK_SECONDS = 1.0
 PORTAL_ATTACHMENT_MAX_FILES = _env_value(env.int, "ATTACHMENT_MAX_FILES", default=5)
 PORTAL_ATTACHMENT_MAX_SIZE = _env_value(
     env.int, "ATTACHMENT_MAX_SIZE", default=10 * 1024 * 1024

@@ -6,11 +6,15 @@ defaults it is the process's memory, which is enough for ``make run``.
 
 import hashlib
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str:
@@ -52,15 +56,47 @@ def _key(scope: str, who: str, period: int) -> str:
     return f"throttle:{scope}:{digest}:{window}"
 
 
+def throttle_counts(keys: list[tuple[str, str]], *, period: int) -> list[int]:
+    """Count one more attempt for each (scope, who); return the totals.
+
+    On Redis all counters move in one round trip; a count that cannot be
+    made (Redis unreachable, logged) is 0, so limits wait for Redis to return.
+    """
+    names = [_key(scope, who, period) for scope, who in keys]
+    client = _redis_client()
+    if client is None:
+        return [_count(name, period) for name in names]
+    try:
+        pipe = client.pipeline(transaction=False)
+        for name in names:
+            full_name = cache.client.make_key(name)
+            pipe.set(full_name, 0, ex=period, nx=True)
+            pipe.incr(full_name)
+        return pipe.execute()[1::2]
+    except RedisError:
+        logger.warning("rate limits not counted: Redis is unreachable", exc_info=True)
+        return [0] * len(names)
+
+
+def _redis_client():
+    get_client = getattr(getattr(cache, "client", None), "get_client", None)
+    return get_client(write=True) if get_client is not None else None
+
+
 def throttle_count(*, scope: str, who: str, period: int) -> int:
     """Count one more attempt of ``who`` in the current window; return the total."""
-    key = _key(scope, who, period)
+    return throttle_counts([(scope, who)], period=period)[0]
+
+
+def _count(key: str, period: int) -> int:
     cache.add(key, 0, timeout=period)
     try:
-        return cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=period)
         return 1
+    # None: the cache is unreachable (logged by the cache); limits wait for it.
+    return count if count is not None else 0
 
 
 def throttle_hit(*, scope: str, who: str, limit: int, period: int) -> bool:

@@ -4,7 +4,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -18,17 +18,23 @@ from accounts.models import (
     PersonalAccount,
     ReplyChannel,
     Service,
-    ServiceType,
 )
+from accounts.services import service_types_offered
 from accounts.validators import (
     account_number_normalise,
     russian_phone_normalise,
     service_number_normalise,
 )
-from portal.forms import PortalCaptchaField, PortalFormMixin, TextField
+from portal.forms import (
+    PortalCaptchaField,
+    PortalFormMixin,
+    ReferenceChoiceField,
+    TextField,
+)
 
 from .files import attachments_inspect
-from .models import Ticket, Topic
+from .models import Ticket
+from .services import topics_offered
 
 BODY_MAX = 5000
 
@@ -79,11 +85,6 @@ def _attachments_field():
     )
 
 
-class TopicChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_name
-
-
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return _("%(type)s, %(number)s (account %(account)s)") % {
@@ -108,9 +109,10 @@ class TicketForm(PortalFormMixin, forms.Form):
         required=False,
         empty_label=_("Another service, or not about a service"),
     )
-    service_type = forms.ModelChoiceField(
+    service_type = ReferenceChoiceField(
         label=_("Service type"),
-        queryset=ServiceType.objects.filter(is_active=True),
+        rows=service_types_offered,
+        label_from_row=lambda row: row.display_name,
         required=False,
         empty_label=_("Choose the service"),
     )
@@ -142,9 +144,10 @@ class TicketForm(PortalFormMixin, forms.Form):
         initial=ClientCategory.INDIVIDUAL,
         widget=forms.RadioSelect,
     )
-    topic = TopicChoiceField(
+    topic = ReferenceChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.none(),
+        rows=topics_offered,
+        label_from_row=lambda row: row.display_name,
         empty_label=_("Choose the topic"),
     )
     connection_address = TextField(
@@ -229,9 +232,6 @@ class TicketForm(PortalFormMixin, forms.Form):
 
     def setup_fields(self):
         fields = self.fields
-        fields["topic"].queryset = Topic.objects.offered().order_by(
-            "category__order", "category__name", "order", "name"
-        )
         for name in (
             "service",
             "service_type",
@@ -250,20 +250,8 @@ class TicketForm(PortalFormMixin, forms.Form):
         if not self.signed_in:
             del fields["service"], fields["account"]
             return
-        services = Service.objects.for_user(self.user)
-        accounts = PersonalAccount.objects.for_user(self.user)
-        # One query says both whether there are accounts and services.
-        counts = list(accounts.annotate(services_count=Count("services")))
-        if any(account.services_count for account in counts):
-            fields["service"].queryset = services
-            fields["service_type"].label = _("Service type, if it is not in the list")
-        else:
-            del fields["service"]
-        if counts:
-            fields["account"].queryset = accounts
-            del fields["account_number"]
-        else:
-            del fields["account"]
+        fields["service"].queryset = Service.objects.for_user(self.user)
+        fields["account"].queryset = PersonalAccount.objects.for_user(self.user)
         del fields["client_category"], fields["consent"], fields["captcha"]
         # The profile knows the name and contacts; they are asked only if missing.
         if self.user.get_full_name():
@@ -273,6 +261,41 @@ class TicketForm(PortalFormMixin, forms.Form):
         if self.user.phone:
             del fields["contact_phone"]
         fields["reply_channel"].initial = self.user.reply_channel
+        if not self.is_bound:
+            self.holdings_layout()
+
+    def holdings_layout(self):
+        """Show a signed-in subscriber the lists of their services and accounts.
+
+        Without services the service type is chosen from all; without
+        accounts the number is typed. A sent form is checked with both ways
+        open (the choices are only the subscriber's own either way), and this
+        query is made only when the form is shown: on a blank form, and again
+        with errors. Errors of a field not shown move to the one that is.
+        """
+        if not self.signed_in or getattr(self, "_holdings_done", False):
+            return
+        self._holdings_done = True
+        fields = self.fields
+        counts = list(
+            PersonalAccount.objects.for_user(self.user).annotate(
+                services_count=Count("services")
+            )
+        )
+        if any(account.services_count for account in counts):
+            fields["service_type"].label = _("Service type, if it is not in the list")
+        else:
+            self._field_drop("service", into="service_type")
+        if counts:
+            self._field_drop("account_number", into="account")
+        else:
+            self._field_drop("account", into="account_number")
+
+    def _field_drop(self, name, *, into=NON_FIELD_ERRORS):
+        errors = self._errors.pop(name, None) if self._errors else None
+        del self.fields[name]
+        if errors:
+            self._errors.setdefault(into, self.error_class()).extend(errors)
 
     # Checks of single fields -------------------------------------------------------
 
@@ -334,8 +357,8 @@ class TicketForm(PortalFormMixin, forms.Form):
         if topic is None:
             return
         service_type = data.get("service_type")
-        allowed = list(topic.service_types.all())
-        if service_type and allowed and service_type not in allowed:
+        allowed = topic.service_type_ids
+        if service_type and allowed and service_type.pk not in allowed:
             self.add_error(
                 "topic",
                 ValidationError(

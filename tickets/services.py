@@ -9,6 +9,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
@@ -17,17 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Consent, PersonalAccount, ReplyChannel
 from accounts.services import ClientInfo, consent_record
 from portal.mail import mail_send
+from portal.refcache import reference
 from portal.sms import sms_send
-from portal.throttle import throttle_hit
+from portal.throttle import throttle_counts, throttle_hit
 
 from .files import InspectedFile
 from .models import (
     Attachment,
+    Category,
     GuestAccessCode,
     Message,
     Ticket,
     TicketCounter,
     TicketEvent,
+    Topic,
 )
 
 GUEST_CODE_TTL = datetime.timedelta(minutes=15)
@@ -44,6 +48,28 @@ class TicketError(Exception):
 
 
 # Filing ------------------------------------------------------------------------
+
+
+@reference(watch=(Topic, Category))
+def topics_offered() -> dict[int, Topic]:
+    """The topics of the feedback form by primary key, in the form's order.
+
+    Each carries its category and ``service_type_ids``, the service types it
+    is limited to (empty: any). Kept in memory (see portal.refcache): read
+    the objects, never change them.
+    """
+    topics = (
+        Topic.objects.offered()
+        .prefetch_related("service_types")
+        .order_by("category__order", "category__name", "order", "name")
+    )
+    offered = {}
+    for topic in topics:
+        topic.service_type_ids = frozenset(
+            item.pk for item in topic.service_types.all()
+        )
+        offered[topic.pk] = topic
+    return offered
 
 
 def ticket_number_next(*, year: int) -> str:
@@ -63,17 +89,27 @@ def ticket_number_next(*, year: int) -> str:
     return f"{year}-{row[0]:07d}"
 
 
-def ticket_submission_allowed(*, ip_address: str, user=None) -> bool:
-    """Count a submission; say whether the address and account are within the limit."""
+def ticket_submission_allowed(
+    *, ip_address: str, user=None, submission_key=None
+) -> bool:
+    """Count a submission; say whether the address and account are within the limit.
+
+    A form sent again with the same ``submission_key`` (a double click, a
+    resend after a lost answer) makes no new ticket and is not counted again.
+    """
     limit, period = settings.PORTAL_TICKET_LIMIT
+    seen_key = f"ticket-submission:{submission_key}"
+    # False: sent before. (None: the cache cannot tell; count it.)
+    if submission_key is not None and cache.add(seen_key, 1, timeout=period) is False:
+        return True
     keys = [("ticket-ip", ip_address or "unknown")]
     if user is not None and user.is_authenticated:
         keys.append(("ticket-user", str(user.pk)))
-    hits = [
-        throttle_hit(scope=scope, who=who, limit=limit, period=period)
-        for scope, who in keys
-    ]
-    return all(hits)
+    if any(count > limit for count in throttle_counts(keys, period=period)):
+        if submission_key is not None:
+            cache.delete(seen_key)  # refused: sending it again is counted again
+        return False
+    return True
 
 
 def ticket_message_allowed(*, ticket: Ticket) -> bool:

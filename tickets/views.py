@@ -25,7 +25,7 @@ from .forms import (
     TicketFilterForm,
     TicketForm,
 )
-from .models import Attachment, Message, Ticket, TicketEvent, Topic
+from .models import Attachment, Message, Ticket, TicketEvent
 
 GUEST_SESSION_KEY = "guest_tickets"
 
@@ -54,25 +54,27 @@ class TicketCreateView(FormView):
         return initial
 
     def get_context_data(self, **kwargs):
-        topics = Topic.objects.offered().prefetch_related("service_types")
         rules = {
             topic.pk: {
                 "claim": topic.is_claim,
                 "needsAccountOrAddress": topic.needs_account_or_address,
             }
-            for topic in topics
+            for topic in services.topics_offered().values()
         }
         return super().get_context_data(topic_rules=rules, **kwargs)
 
     def form_invalid(self, form):
         # The browser never sends the chosen files back: say so plainly.
         form.files_dropped = bool(self.request.FILES)
+        form.holdings_layout()
         return super().form_invalid(form)
 
     def form_valid(self, form):
         user = self.request.user
         if not services.ticket_submission_allowed(
-            ip_address=client_ip(self.request), user=user
+            ip_address=client_ip(self.request),
+            user=user,
+            submission_key=form.cleaned_data["submission_key"],
         ):
             form.add_error(
                 None,
@@ -109,9 +111,12 @@ class TicketCreateView(FormView):
         return self._done(ticket, guest=not form.signed_in)
 
     def post(self, request, *args, **kwargs):
-        # A second click of a double click, or a resend after a lost answer:
-        # the ticket exists, so show its confirmation instead of the form
-        # (whose one-time captcha the first click has used up).
+        # A guest's second click of a double click, or a resend after a lost
+        # answer: the ticket exists, so show its confirmation instead of the
+        # form, whose one-time captcha the first click has used up. (A
+        # subscriber's form has no captcha: ticket_create finds the ticket.)
+        if request.user.is_authenticated and request.user.subscriber_id:
+            return super().post(request, *args, **kwargs)
         try:
             key = uuid.UUID(request.POST.get("submission_key", ""))
         except ValueError:

@@ -235,3 +235,42 @@ def test_guest_double_click_with_a_real_captcha_shows_the_confirmation(
     assert Ticket.objects.count() == 1
     assert second.status_code == 302
     assert second.url == first.url
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "portal-test",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+
+
+def test_limits_count_on_redis_as_in_production(client, settings, require_redis):
+    settings.CACHES = redis_cache(require_redis)
+    from django.core.cache import cache
+
+    cache.clear()
+    with freeze_time(WINDOW_START):
+        file_tickets(client, 5)
+        assert_throttled(client.post(FEEDBACK, guest_data(), REMOTE_ADDR="203.0.113.5"))
+        # Another address is still welcome.
+        file_tickets(client, 1, ip="203.0.113.6")
+    cache.clear()
+
+
+def test_redis_down_lets_tickets_through_and_says_so_in_the_log(
+    client, settings, caplog
+):
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
+
+    file_tickets(client, 7)
+
+    assert Ticket.objects.count() == 7
+    assert "Redis is unreachable" in caplog.text

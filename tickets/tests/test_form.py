@@ -735,6 +735,63 @@ def test_signed_in_without_accounts_types_the_account_number(client):
     assert_refused(response, "account_number", "invalid_account_number")
 
 
+def test_signed_in_without_accounts_sees_the_address_rule_beside_the_number(client):
+    client.force_login(UserFactory())
+    data = member_data(
+        service=None,
+        account=None,
+        service_type=service_type("tv").pk,
+        topic=topic("fault").pk,
+    )
+
+    response = post(client, data)
+
+    assert_refused(response, "account_number", "account_or_address_required")
+    fields = response.context["form"].fields
+    assert "account" not in fields
+    assert "service" not in fields
+    assert_kept(response, data)
+
+
+def test_signed_in_with_accounts_gets_the_lists_back_after_an_error(client, user):
+    client.force_login(user)
+
+    response = post(client, member_data(body="коротко"))
+
+    assert_refused(response, "body", "body_too_short")
+    fields = response.context["form"].fields
+    assert "service" in fields
+    assert "account" in fields
+    assert "account_number" not in fields
+
+
+def topic_choices(client) -> list[str]:
+    html = client.get(FEEDBACK).content.decode()
+    select = re.search(r'<select name="topic".*?</select>', html, re.S).group()
+    return re.findall(r'<option value="(\d+)"', select)
+
+
+def test_a_topic_switched_off_in_the_admin_leaves_the_form_at_once(client, admin_user):
+    offered = topic("fault")
+    assert str(offered.pk) in topic_choices(client)
+    client.force_login(admin_user)
+    change = f"/admin/tickets/topic/{offered.pk}/change/"
+    form = client.get(change).context["adminform"].form
+    data = {
+        **{key: value for key, value in form.initial.items() if value is not None},
+        "service_types": [item.pk for item in form.initial["service_types"]],
+        "is_active": "",
+    }
+    data.pop("id", None)
+
+    assert client.post(change, data).status_code == 302
+    client.logout()
+
+    assert str(offered.pk) not in topic_choices(client)
+    response = post(client, guest_data(topic=offered.pk))
+    assert_refused(response, "topic", "invalid_choice")
+
+
 # Attachments ---------------------------------------------------------------------
 
 
