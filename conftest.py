@@ -8,7 +8,10 @@ redis, chromium) turns such a skip into a failure; .ci/run sets it.
 import os
 import shutil
 import socket
-from urllib.parse import urlparse
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import pytest
 from django.conf import settings
@@ -69,13 +72,23 @@ def broker(monkeypatch):
         "task_always_eager": celery_app.conf.task_always_eager,
     }
 
+    def forget_connections():
+        # The app keeps pools of connections to the broker it first used.
+        from kombu import pools
+
+        pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
     def use(url):
         # Celery reads CELERY_BROKER_URL from the environment before its config.
         monkeypatch.setenv("CELERY_BROKER_URL", url)
         celery_app.conf.update(broker_url=url, task_always_eager=False)
+        forget_connections()
 
     yield use
     celery_app.conf.update(**saved)
+    forget_connections()
 
 
 @pytest.fixture(autouse=True)
@@ -91,9 +104,11 @@ def _empty_cache():
     last test's rolled-back transaction had.
     """
     from portal import refcache
+    from tickets.services import routed_memory_clear
 
     cache.clear()
     refcache.reset()
+    routed_memory_clear()
 
 
 @pytest.fixture(scope="session")
@@ -128,15 +143,18 @@ def reference_data(db):
     Transactional tests (the browser ones) empty every table afterwards,
     migrations' rows included, and the tests after them still need those rows.
     """
+    from django.apps import apps
+
     from accounts.models import ServiceType
     from accounts.reference import service_types_ensure
     from tickets.models import Category, SpecialistQueue, Topic
-    from tickets.reference import reference_ensure
+    from tickets.reference import reference_ensure, routing_reference_ensure
 
     service_types_ensure(ServiceType)
     reference_ensure(
         queue_model=SpecialistQueue, category_model=Category, topic_model=Topic
     )
+    routing_reference_ensure(apps.get_model)
 
 
 @pytest.fixture
@@ -158,3 +176,85 @@ def page(browser, live_server, reference_data):
     yield page
     context.close()
     assert not errors, f"the page logged errors: {errors}"
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_worker(require_postgres, require_redis, tmp_path):
+    """Start real `celery -A portal worker` processes against the test database.
+
+    ``start_worker(queues=[...], pool="solo", env={...})`` returns a dict with
+    the process, its node name, log file and the folder its e-mails go to.
+    Every worker started is stopped after the test.
+    """
+    started = []
+
+    def start(*, queues, pool="solo", env=None, name="pytest"):
+        node = f"{name}-{len(started)}@localhost"
+        mail_dir = tmp_path / f"mail-{len(started)}"
+        mail_dir.mkdir()
+        environment = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "worker-test-secret-key-" + "0123456789abcdef" * 3,
+            "ALLOWED_HOSTS": "localhost",
+            "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
+            "HOTLINE_PHONE_BUSINESS": "+78002003000",
+            "OPERATOR_LEGAL_NAME": "ПАО «Тест Телеком»",
+            "OPERATOR_LEGAL_ADDRESS": "123456, г. Москва, ул. Тестовая, д. 1",
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": require_redis,
+            "EMAIL_FILE_PATH": str(mail_dir),
+            **(env or {}),
+        }
+        log = tmp_path / f"worker-{len(started)}.log"
+        command = [
+            str(Path(sys.executable).with_name("celery")),
+            "-A",
+            "portal",
+            "worker",
+            "--pool",
+            pool,
+            "--concurrency",
+            "1",
+            "-Q",
+            ",".join(queues),
+            "-n",
+            node,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+        ]
+        with log.open("w") as out:
+            process = subprocess.Popen(
+                command,
+                cwd=settings.BASE_DIR,
+                env=environment,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        worker = {"process": process, "node": node, "log": log, "mail": mail_dir}
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        process = worker["process"]
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -3,7 +3,7 @@
 import os
 import sys
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -16,3 +16,14 @@ if os.path.basename(sys.argv[0]) == "celery":
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(**kwargs):
+    """Around each task, as around each web request: drop a database connection
+    that broke or outlived CONN_MAX_AGE, keep a healthy one."""
+    if not getattr(kwargs.get("task") and kwargs["task"].request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()

@@ -375,12 +375,21 @@ if _env_value(env.str, "EMAIL_URL", default=""):
     globals().update(_env_value(env.email_url, "EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_FILE_PATH = Path(
+        _env_value(env.str, "EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+    )
 
 # SMS gateway: a class with send(phone, text); the default records the message.
 SMS_BACKEND = _env_value(
     env.str, "SMS_BACKEND", default="portal.sms.DatabaseSmsBackend"
 )
+# portal.sms.HttpSmsBackend: the provider's endpoint and credentials.
+SMS_HTTP_URL = _env_value(env.str, "SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = _env_value(env.str, "SMS_HTTP_TOKEN", default="")
+SMS_HTTP_SENDER = _env_value(env.str, "SMS_HTTP_SENDER", default="Portal")
+SMS_HTTP_TIMEOUT = 10
+if SMS_BACKEND.endswith(".HttpSmsBackend") and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_HTTP_URL is required with the HTTP SMS gateway.")
 
 # Celery --------------------------------------------------------------------
 
@@ -391,8 +400,47 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task not acknowledged within the visibility timeout is delivered again: it
+# is longer than any retry delay (at most 10 minutes) and any task's limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    # Publishing must never hang a web request when Redis is down.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# Separate queues, so that a flood of one kind of work never delays another.
+# A worker started without -Q consumes them all; README shows how to split.
+CELERY_TASK_QUEUES = {
+    "routing": {},
+    "notifications": {},
+    "periodic": {},
+    "celery": {},
+}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "tickets.tasks.ticket_route_task": {"queue": "routing"},
+    "tickets.tasks.notification_send_task": {"queue": "notifications"},
+    "tickets.tasks.notification_send_batch_task": {"queue": "notifications"},
+    "tickets.tasks.guest_code_send_task": {"queue": "notifications"},
+    "accounts.tasks.*": {"queue": "notifications"},
+    "tickets.tasks.*_sweep_task": {"queue": "periodic"},
+    "tickets.tasks.*_watch_task": {"queue": "periodic"},
+    "tickets.tasks.*_digest_task": {"queue": "periodic"},
+    "portal.tasks.*": {"queue": "periodic"},
+}
 CELERY_TASK_IGNORE_RESULT = True
+# Celery's Django fix-up would open a new database connection for every task;
+# portal/celery.py closes connections the way Django does per request instead
+# (CONN_MAX_AGE, health checks), so a worker keeps its connection.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -402,7 +450,50 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}  # periodic tasks (SLA watch, …) are added by their apps
+# Periodic work; a run missed while workers were down expires instead of piling up.
+CELERY_BEAT_SCHEDULE = {
+    "ticket-routing-sweep": {
+        "task": "tickets.tasks.ticket_routing_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "notification-sweep": {
+        "task": "tickets.tasks.notification_sweep_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "ticket-sla-watch": {
+        "task": "tickets.tasks.ticket_sla_watch_task",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+    "queue-digest": {
+        "task": "tickets.tasks.queue_digest_task",
+        "schedule": 900.0,
+        "options": {"expires": 600},
+    },
+}
+# Where a ticket goes when no rule, category or topic says otherwise.
+PORTAL_DEFAULT_QUEUE = "first_line"
+# A routing task drains up to this many waiting tickets in one transaction
+# (a flood, or the sweeper after an outage); notifications queued together are
+# sent by tasks of this many.
+PORTAL_ROUTING_BATCH = 100
+PORTAL_NOTIFICATION_BATCH = 25
+# A ticket still waiting for routing this long after the last publish is
+# published again by the sweeper (a broker outage, a lost message).
+PORTAL_ROUTING_RETRY_AFTER = 60
+# A failed sending is retried six times, after up to factor × 2^n seconds
+# (at most the second number), then shows as failed in the admin.
+PORTAL_NOTIFICATION_RETRY_BACKOFF = (
+    _env_value(env.int, "NOTIFICATION_RETRY_FACTOR", default=30),
+    _env_value(env.int, "NOTIFICATION_RETRY_MAX", default=600),
+)
+# The sweeper publishes again a notification not sent this long after its
+# last attempt: longer than the longest retry delay.
+PORTAL_NOTIFICATION_RETRY_AFTER = 900
+# New tickets are announced to a queue's agents in one e-mail per this period.
+PORTAL_QUEUE_DIGEST_SECONDS = 900
 # How old a worker's last heartbeat may be before /healthz stops counting it
 # (each worker records one a minute, see portal.tasks.WorkerHeartbeatStep).
 PORTAL_WORKER_SILENT_AFTER = 300

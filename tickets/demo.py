@@ -1,6 +1,8 @@
-"""Demo tickets for ``make run``: a few for the demo subscribers, in several states.
+"""Demo tickets for ``make run``: a few for the demo subscribers, in several states,
+and the demo staff in their queues.
 
-Idempotent: each demo ticket carries a fixed submission key.
+Idempotent: each demo ticket carries a fixed submission key. Tickets go the
+way real ones do: routed, answered, escalated through the services.
 """
 
 import datetime
@@ -12,8 +14,36 @@ from django.utils import timezone
 from accounts.models import ServiceType, User
 from accounts.services import ClientInfo
 
-from .models import Message, Ticket, TicketEvent, Topic
-from .services import ticket_create
+from .models import QueueMembership, SpecialistQueue, Ticket, Topic
+from .services import (
+    ticket_create,
+    ticket_escalate,
+    ticket_reply_create,
+    ticket_route,
+    ticket_status_change,
+)
+
+# Demo staff (portal/demo.py) in their queues: username → [(queue, role)].
+DEMO_MEMBERSHIPS = {
+    "agent": [("first_line", "agent"), ("internet_l2", "agent"), ("business", "agent")],
+    "manager": [("first_line", "supervisor"), ("business", "supervisor")],
+}
+
+
+@transaction.atomic
+def demo_queues_load() -> None:
+    """Put the demo agent and manager into their queues (once)."""
+    for username, memberships in DEMO_MEMBERSHIPS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        for code, role in memberships:
+            queue = SpecialistQueue.objects.filter(code=code).first()
+            if queue is not None:
+                QueueMembership.objects.get_or_create(
+                    queue=queue, user=user, defaults={"role": role}
+                )
+
 
 # (key, e-mail of the author, topic, service type, body, status, support's reply)
 DEMO_TICKETS = [
@@ -74,20 +104,24 @@ def demo_tickets_load() -> int:
             contact_email=author.email,
             contact_phone=str(author.phone or ""),
         )
+        ticket_route(ticket_id=ticket.pk)
+        agent = User.objects.filter(username="agent").first()
         if reply:
-            Message.objects.create(ticket=ticket, kind=Message.Kind.REPLY, body=reply)
-        ticket.status = status
-        ticket.first_response_at = timezone.now() if reply else None
-        if status == Ticket.Status.RESOLVED:
-            ticket.resolved_at = timezone.now()
+            ticket_reply_create(ticket=ticket, agent=agent, body=reply)
         if status == Ticket.Status.VISIT_SCHEDULED:
-            ticket.planned_fix_date = timezone.localdate() + datetime.timedelta(days=1)
-        ticket.save()
-        TicketEvent.objects.create(
-            ticket=ticket,
-            kind=TicketEvent.Kind.STATUS,
-            from_status=Ticket.Status.NEW,
-            to_status=status,
-        )
+            tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+            starts = timezone.make_aware(
+                datetime.datetime.combine(tomorrow, datetime.time(10))
+            )
+            ticket_escalate(
+                ticket=ticket,
+                actor=agent,
+                level=SpecialistQueue.Level.FIELD,
+                note="LOS горит: нужен выезд",
+                visit_starts_at=starts,
+                visit_ends_at=starts + datetime.timedelta(hours=2),
+            )
+        else:
+            ticket_status_change(ticket=ticket, status=status, actor=agent)
         created += 1
     return created

@@ -33,12 +33,46 @@ from portal.i18n import TranslatedNameMixin
 class SpecialistQueue(TranslatedNameMixin, models.Model):
     """A team of specialists that works one kind of tickets (Internet, Billing, …).
 
-    Tickets are routed to a queue; its agents work them in the support desk.
+    Tickets are routed to a queue; its agents work them in the support desk and
+    its supervisors hear about missed deadlines. The level places the queue on
+    the escalation chain: first line → profile specialists → field technicians
+    (per city) → line technicians.
     """
+
+    class Level(models.TextChoices):
+        FIRST_LINE = "first_line", _("first line")
+        PROFILE = "profile", _("profile specialists")
+        FIELD = "field", _("field technicians")
+        LINE = "line", _("line technicians")
+        BACK_OFFICE = "back_office", _("back office")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name in Russian"), max_length=100)
     name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    level = models.CharField(
+        _("level"), max_length=12, choices=Level.choices, default=Level.BACK_OFFICE
+    )
+    service_types = models.ManyToManyField(
+        ServiceType,
+        verbose_name=_("service types"),
+        blank=True,
+        help_text=_(
+            "Profile specialists: the services they take escalations for. Empty: any."
+        ),
+    )
+    city = models.CharField(
+        _("city"),
+        max_length=100,
+        blank=True,
+        help_text=_("Field technicians: the city they serve. Empty: any city."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="QueueMembership",
+        verbose_name=_("members"),
+        blank=True,
+        related_name="specialist_queues",
+    )
     is_active = models.BooleanField(_("working"), default=True)
 
     class Meta:
@@ -48,6 +82,43 @@ class SpecialistQueue(TranslatedNameMixin, models.Model):
 
     def __str__(self):
         return self.display_name
+
+
+class QueueMembership(models.Model):
+    """A support employee in a queue: an agent works its tickets, a supervisor
+    also hears about missed deadlines."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", _("agent")
+        SUPERVISOR = "supervisor", _("supervisor")
+
+    queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("queue"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="queue_memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.AGENT
+    )
+
+    class Meta:
+        verbose_name = _("queue member")
+        verbose_name_plural = _("queue members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["queue", "user"], name="queue_membership_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.queue}: {self.user} ({self.get_role_display()})"
 
 
 class Category(TranslatedNameMixin, models.Model):
@@ -138,6 +209,87 @@ class Topic(TranslatedNameMixin, models.Model):
         return self.display_name
 
 
+class Priority(models.IntegerChoices):
+    LOW = 10, _("low")
+    NORMAL = 20, _("normal")
+    HIGH = 30, _("high")
+    URGENT = 40, _("urgent")
+
+
+class RoutingRule(models.Model):
+    """Where tickets go: the first active rule (in order) that matches wins.
+
+    Empty conditions match anything. A rule that names no client category
+    applies to individuals only: legal entities go to business support unless
+    a rule names them. Keywords match whole words of the ticket's text.
+    """
+
+    name = models.CharField(_("name"), max_length=150)
+    order = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    service_type = models.ForeignKey(
+        ServiceType,
+        verbose_name=_("service type"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    client_category = models.CharField(
+        _("client category"),
+        max_length=16,
+        choices=ClientCategory.choices,
+        blank=True,
+    )
+    city = models.CharField(_("city of the account"), max_length=100, blank=True)
+    region = models.CharField(_("region of the account"), max_length=100, blank=True)
+    keywords = models.CharField(
+        _("keywords in the text"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated; any one of them matches. Empty: any text."),
+    )
+    queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="rules",
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the production calendar: a moved day off or working day.
+
+    Without a row, a day is working unless it is a Saturday, a Sunday or a
+    public holiday of Russia (the ``holidays`` package).
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("production calendar day")
+        verbose_name_plural = _("production calendar days")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%d.%m.%Y}"
+
+
 class TicketCounter(models.Model):
     """The last ticket number issued in a year (numbers look like 2026-0001234)."""
 
@@ -174,11 +326,7 @@ class Ticket(models.Model):
         RESOLVED = "resolved", _("resolved")
         CLOSED = "closed", pgettext_lazy("ticket status", "closed")
 
-    class Priority(models.IntegerChoices):
-        LOW = 10, _("low")
-        NORMAL = 20, _("normal")
-        HIGH = 30, _("high")
-        URGENT = 40, _("urgent")
+    Priority = Priority
 
     class ClaimAnswerForm(models.TextChoices):
         PAPER = "paper", _("on paper, by post")
@@ -272,12 +420,22 @@ class Ticket(models.Model):
     )
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
     planned_fix_date = models.DateField(_("planned fix date"), null=True, blank=True)
-    ack_email_sent_at = models.DateTimeField(
-        _("acknowledgement e-mail sent"), null=True, blank=True
+    routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
+    routing_requested_at = models.DateTimeField(
+        _("routing last requested"),
+        null=True,
+        blank=True,
+        help_text=_("When the routing task was last published for this ticket."),
     )
-    ack_sms_sent_at = models.DateTimeField(
-        _("acknowledgement SMS sent"), null=True, blank=True
+    first_response_breached_at = models.DateTimeField(
+        _("first response deadline missed"), null=True, blank=True
     )
+    resolution_breached_at = models.DateTimeField(
+        _("resolution deadline missed"), null=True, blank=True
+    )
+    visit_starts_at = models.DateTimeField(_("visit from"), null=True, blank=True)
+    visit_ends_at = models.DateTimeField(_("visit until"), null=True, blank=True)
+    visit_address = models.CharField(_("visit address"), max_length=255, blank=True)
     consent = models.ForeignKey(
         Consent,
         verbose_name=_("consent"),
@@ -312,6 +470,21 @@ class Ticket(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["subscriber", "-created_at"]),
+            # The sweeper looks for tickets still waiting for routing.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(routed_at__isnull=True),
+                name="ticket_waiting_for_routing",
+            ),
+            # The SLA watch looks for open tickets without a first response.
+            models.Index(
+                fields=["first_response_due"],
+                condition=Q(
+                    first_response_at__isnull=True,
+                    first_response_breached_at__isnull=True,
+                ),
+                name="ticket_first_response_watch",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -430,6 +603,10 @@ class TicketEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("ticket received")
         ROUTING_PENDING = "routing_pending", _("waiting for routing to a specialist")
+        ROUTED = "routed", _("passed to the specialists")
+        ESCALATED = "escalated", _("escalated")
+        VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
+        SLA_BREACHED = "sla_breached", _("deadline missed")
         STATUS = "status", _("status changed")
         MESSAGE = "message", _("message added")
         REOPENED = "reopened", _("reopened")
@@ -485,3 +662,126 @@ class GuestAccessCode(models.Model):
 
     def __str__(self):
         return f"{self.ticket}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """One message about one event to one recipient by one channel: sent once.
+
+    ``key`` names the (ticket, event, channel, recipient); the unique index
+    makes a second attempt to queue the same message a no-op, and the sender
+    locks the row and sends only what is not yet sent.
+    """
+
+    class Event(models.TextChoices):
+        RECEIVED = "received", _("ticket received")
+        REPLY = "reply", _("specialist's reply")
+        STATUS = "status", _("status changed")
+        SLA_BREACH = "sla_breach", _("deadline missed")
+        QUEUE_DIGEST = "queue_digest", _("new tickets in the queue")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("queue"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.RUSSIAN
+    )
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(
+        _("last queued"),
+        null=True,
+        blank=True,
+        help_text=_("When a sending was last published or scheduled."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=Q(status="pending"),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} → {self.recipient}"
+
+
+class Callback(models.Model):
+    """A call the queue owes a subscriber who asked to be answered by phone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to call")
+        REACHED = "reached", _("reached")
+        NOT_REACHED = "not_reached", _("not reached")
+
+    ticket = models.ForeignKey(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="callbacks",
+    )
+    queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    phone = PhoneNumberField(_("phone"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call-back")
+        verbose_name_plural = _("call-backs")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(status="pending"),
+                name="callback_one_pending_per_ticket",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket}: {self.phone}"

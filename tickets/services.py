@@ -6,16 +6,21 @@ Views, the admin, tasks and tests call these functions; forms only validate.
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
+import smtplib
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Consent, PersonalAccount, ReplyChannel
+from accounts.models import Consent, Language, PersonalAccount, ReplyChannel
 from accounts.services import ClientInfo, consent_record
 from portal.mail import mail_send
 from portal.refcache import reference
@@ -25,14 +30,21 @@ from portal.throttle import throttle_counts, throttle_hit
 from .files import InspectedFile
 from .models import (
     Attachment,
+    Callback,
     Category,
     GuestAccessCode,
     Message,
+    Notification,
+    QueueMembership,
+    SpecialistQueue,
     Ticket,
     TicketCounter,
     TicketEvent,
     Topic,
 )
+from .routing import deadlines, route_choose
+
+logger = logging.getLogger(__name__)
 
 GUEST_CODE_TTL = datetime.timedelta(minutes=15)
 GUEST_CODE_ATTEMPTS = 5
@@ -136,7 +148,7 @@ def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
 
 
 def _event(ticket, kind, *, actor=None, from_status="", to_status="", note=""):
-    TicketEvent.objects.create(
+    return TicketEvent.objects.create(
         **_event_fields(ticket, kind, actor, from_status, to_status, note)
     )
 
@@ -197,8 +209,6 @@ def ticket_create(
 
 
 def _ticket_create(*, author, number, submission_key, client, files, data, stored):
-    from .tasks import ticket_acknowledge_task
-
     authenticated = author is not None and author.is_authenticated
     # Users without a subscriber (staff) file like guests do.
     signed_in = authenticated and author.subscriber_id is not None
@@ -218,6 +228,7 @@ def _ticket_create(*, author, number, submission_key, client, files, data, store
         subscriber=author.subscriber if signed_in else None,
         account=account,
         ip_address=client.ip_address,
+        routing_requested_at=timezone.now(),
         **data,
     )
     if not signed_in:
@@ -255,56 +266,176 @@ def _ticket_create(*, author, number, submission_key, client, files, data, store
                     ticket, TicketEvent.Kind.CREATED, author, to_status=ticket.status
                 )
             ),
-            # Routing workers pick up tickets in this state (issue 5 builds them).
             TicketEvent(**_event_fields(ticket, TicketEvent.Kind.ROUTING_PENDING)),
         ]
     )
-    if ticket.contact_email:
-        ticket_acknowledge_task.delay_on_commit(ticket.pk, "email")
-    if ticket.reply_channel == ReplyChannel.PHONE and ticket.contact_phone:
-        ticket_acknowledge_task.delay_on_commit(ticket.pk, "sms")
+    transaction.on_commit(lambda: ticket_route_publish(ticket_ids=[ticket.pk]))
     return ticket
 
 
-def ticket_acknowledge(*, ticket_id: int, channel: str) -> bool:
-    """Tell the author that the ticket is received, with its number and private link.
+# Routing -------------------------------------------------------------------------
 
-    ``channel`` is "email" or "sms" (when the answer goes by phone). Each is
-    sent once: the sending is recorded on the ticket under a row lock, so a
-    task run twice, or retried after the other channel failed, sends nothing
-    twice. Return False when it was already sent.
+
+def _publish(task, *args) -> bool:
+    """Publish a task; a broker outage is logged, never raised: the sweepers retry.
+
+    A web request that saved a ticket must answer even when Redis is down.
     """
-    sent_field = {"email": "ack_email_sent_at", "sms": "ack_sms_sent_at"}[channel]
-    with transaction.atomic():
-        ticket = (
-            Ticket.objects.select_for_update(of=("self",))
-            .select_related("topic")
-            .get(pk=ticket_id)
+    try:
+        task.apply_async(args=args)
+    except Exception:
+        logger.warning(
+            "could not publish %s%r; the sweeper will publish it again",
+            task.name,
+            args,
+            exc_info=True,
         )
-        if getattr(ticket, sent_field) is not None:
-            return False
-        link = settings.PORTAL_BASE_URL + (
-            ticket.get_absolute_url()
-            if ticket.subscriber_id
-            else ticket.get_private_url()
-        )
-        if channel == "email":
-            mail_send(
-                template="tickets/emails/received",
-                context={"ticket": ticket, "link": link},
-                to=ticket.contact_email,
-                language=ticket.language,
-            )
-        else:
-            with translation.override(ticket.language):
-                text = _("Ticket %(number)s received. Follow it: %(link)s") % {
-                    "number": ticket.number,
-                    "link": link,
-                }
-            sms_send(phone=str(ticket.contact_phone), text=str(text))
-        setattr(ticket, sent_field, timezone.now())
-        ticket.save(update_fields=[sent_field])
+        return False
     return True
+
+
+def ticket_route_publish(*, ticket_ids) -> int:
+    """Hand tickets to the routing workers; return how many were published."""
+    from .tasks import ticket_route_task
+
+    return sum(_publish(ticket_route_task, pk) for pk in ticket_ids)
+
+
+# Tickets this process routed as part of a batch (the most recent ones): the
+# tasks of those tickets, which follow, need not ask the database. Routing is
+# final, so a remembered ticket is routed for good.
+_routed_here: OrderedDict[int, None] = OrderedDict()
+ROUTED_HERE_MAX = 20_000
+
+
+def _routed_remember(ids) -> None:
+    for pk in ids:
+        _routed_here[pk] = None
+    while len(_routed_here) > ROUTED_HERE_MAX:
+        _routed_here.popitem(last=False)
+
+
+def routed_memory_clear() -> None:
+    """Forget which tickets this process routed (tests, after a database reset)."""
+    _routed_here.clear()
+
+
+ROUTED_FIELDS = [
+    "queue",
+    "priority",
+    "first_response_due",
+    "resolution_due",
+    "planned_fix_date",
+    "status",
+    "routed_at",
+    "updated_at",
+]
+
+
+def ticket_route(*, ticket_id: int, batch: int | None = None) -> int:
+    """Route a ticket that waits for routing, once; return how many were routed.
+
+    Under row locks: choose the queue and priority by the rules, set the
+    deadlines of the topic's SLA (and the planned fix date where a technician
+    may come), record the event, put a phone reply on the queue's call-back
+    list, and queue the acknowledgement to the subscriber. A ticket already
+    routed (a message delivered twice, a sweeper's second publish) or gone is
+    left alone: 0.
+
+    A backlog (a flood, the sweeper after a broker outage) is drained in
+    batches: with its own ticket the task takes up to ``batch`` − 1 other
+    waiting tickets that nobody else holds (``PORTAL_ROUTING_BATCH``); their
+    own tasks then find them routed and cost one query.
+    """
+    batch = settings.PORTAL_ROUTING_BATCH if batch is None else batch
+    if ticket_id in _routed_here:
+        return 0  # routed by an earlier batch of this process
+    if not Ticket.objects.filter(pk=ticket_id, routed_at__isnull=True).exists():
+        return 0  # done already (by an earlier batch): no lock, no transaction
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update(of=("self",), no_key=True)
+        ticket = locked.select_related("topic", "account").filter(pk=ticket_id).first()
+        if ticket is None or ticket.routed_at is not None:
+            return 0
+        tickets = [ticket]
+        if batch > 1:
+            tickets += (
+                Ticket.objects.select_for_update(
+                    of=("self",), no_key=True, skip_locked=True
+                )
+                .select_related("topic", "account")
+                .filter(routed_at__isnull=True)
+                .exclude(pk=ticket_id)
+                .order_by("created_at")[: batch - 1]
+            )
+        now = timezone.now()
+        events, callbacks, notifications = [], [], []
+        for item in tickets:
+            topic = item.topic
+            route = route_choose(item, topic)
+            item.queue = route.queue
+            item.priority = route.priority
+            item.first_response_due, item.resolution_due = deadlines(item, topic)
+            if topic.visit_possible and item.planned_fix_date is None:
+                item.planned_fix_date = timezone.localdate(item.resolution_due)
+            previous = item.status
+            if previous == Ticket.Status.NEW:
+                item.status = Ticket.Status.REGISTERED
+            item.routed_at = item.updated_at = now
+            events.append(
+                TicketEvent(
+                    ticket=item,
+                    kind=TicketEvent.Kind.ROUTED,
+                    from_status=previous,
+                    to_status=item.status,
+                    note=route.queue.name[:255],
+                )
+            )
+            if item.reply_channel == ReplyChannel.PHONE and item.contact_phone:
+                callbacks.append(
+                    Callback(ticket=item, queue=route.queue, phone=item.contact_phone)
+                )
+            notifications += _subscriber_notifications(
+                item, Notification.Event.RECEIVED, ref=0
+            )
+        # Tickets of a batch mostly share their outcome (same queue, same
+        # deadlines): one UPDATE per distinct outcome, not a CASE per row.
+        outcomes: dict[tuple, list[int]] = {}
+        for item in tickets:
+            values = tuple(getattr(item, field) for field in ROUTED_FIELDS)
+            outcomes.setdefault(values, []).append(item.pk)
+        for values, pks in outcomes.items():
+            Ticket.objects.filter(pk__in=pks).update(
+                **dict(zip(ROUTED_FIELDS, values, strict=True))
+            )
+        TicketEvent.objects.bulk_create(events)
+        Callback.objects.bulk_create(callbacks)
+        created = Notification.objects.bulk_create(notifications)
+        ids = [notification.pk for notification in created]
+        transaction.on_commit(lambda: notification_publish(ids=ids))
+        if len(tickets) > 1:
+            routed = [item.pk for item in tickets]
+            transaction.on_commit(lambda: _routed_remember(routed))
+    return len(tickets)
+
+
+def ticket_routing_sweep(*, now=None, batch: int = 1000) -> int:
+    """Publish again the routing of tickets left waiting (a broker outage, a lost
+    message). Return how many were published."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.PORTAL_ROUTING_RETRY_AFTER)
+    ids = list(
+        Ticket.objects.filter(routed_at__isnull=True, created_at__lt=cutoff)
+        .filter(
+            Q(routing_requested_at__isnull=True) | Q(routing_requested_at__lt=cutoff)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    Ticket.objects.filter(pk__in=ids).update(routing_requested_at=now)
+    return ticket_route_publish(ticket_ids=ids)
 
 
 # Following a ticket ----------------------------------------------------------------
@@ -344,6 +475,30 @@ def ticket_message_add(
 
 
 @transaction.atomic
+def ticket_reply_create(*, ticket: Ticket, agent, body: str, internal=False) -> Message:
+    """Add support's public reply (the subscriber is told) or an internal note.
+
+    The first public reply is the ticket's first response.
+    """
+    ticket = Ticket.objects.select_for_update(no_key=True).get(pk=ticket.pk)
+    kind = Message.Kind.NOTE if internal else Message.Kind.REPLY
+    message = Message.objects.create(ticket=ticket, kind=kind, author=agent, body=body)
+    if internal:
+        return message
+    if ticket.first_response_at is None:
+        ticket.first_response_at = message.created_at
+        ticket.save(update_fields=["first_response_at", "updated_at"])
+    _event(ticket, TicketEvent.Kind.MESSAGE, actor=agent)
+    _subscriber_notify(
+        ticket,
+        Notification.Event.REPLY,
+        ref=message.pk,
+        context={"message_id": message.pk},
+    )
+    return message
+
+
+@transaction.atomic
 def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
     """Move the ticket to a status as support does, keeping its times and history.
 
@@ -362,13 +517,17 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
     else:
         ticket.resolved_at = ticket.closed_at = None
     ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
-    _event(
+    event = _event(
         ticket,
         TicketEvent.Kind.STATUS,
         actor=actor,
         from_status=previous,
         to_status=status,
     )
+    if status not in (Ticket.Status.NEW, Ticket.Status.REGISTERED):
+        _subscriber_notify(
+            ticket, Notification.Event.STATUS, ref=event.pk, context={"status": status}
+        )
     return ticket
 
 
@@ -502,3 +661,481 @@ def guest_code_check(*, number: str, code: str) -> Ticket | None:
     access.used_at = timezone.now()
     access.save(update_fields=["used_at"])
     return ticket
+
+
+# Escalation ------------------------------------------------------------------------
+
+Level = SpecialistQueue.Level
+ESCALATION_CHAIN = (Level.FIRST_LINE, Level.PROFILE, Level.FIELD, Level.LINE)
+ESCALATION_STATUS = {
+    Level.PROFILE: Ticket.Status.ESCALATED,
+    Level.FIELD: Ticket.Status.VISIT_SCHEDULED,
+    Level.LINE: Ticket.Status.LINE_WORKS,
+}
+
+
+def _escalation_queue(ticket: Ticket, level: str) -> SpecialistQueue | None:
+    queues = SpecialistQueue.objects.filter(level=level, is_active=True)
+    if level == Level.PROFILE:
+        own = queues.filter(service_types=ticket.service_type_id).first()
+        return own or queues.filter(service_types=None).first()
+    if level == Level.FIELD:
+        city = ticket.account.city if ticket.account else ""
+        if city:
+            own = queues.filter(city__iexact=city.strip()).first()
+            if own is not None:
+                return own
+        return queues.filter(city="").first()
+    return queues.first()
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor,
+    level: str | None = None,
+    note: str = "",
+    visit_starts_at=None,
+    visit_ends_at=None,
+    visit_address: str = "",
+) -> Ticket:
+    """Pass the ticket up the chain: first line → profile specialists → field
+    technician visit (with its slot and address) → line technicians.
+
+    ``level`` skips steps (straight to a visit); by default the next level.
+    The ticket moves to that level's queue (for the service type; for the
+    account's city), its status follows, the step is an event with who and
+    when, and the subscriber is told. Raise TicketError when it cannot go.
+    """
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("queue", "account")
+        .get(pk=ticket.pk)
+    )
+    if not ticket.is_open:
+        raise TicketError(
+            _("A resolved or closed ticket is not escalated."), code="closed"
+        )
+    current = ticket.queue.level if ticket.queue else Level.FIRST_LINE
+    position = ESCALATION_CHAIN.index(current) if current in ESCALATION_CHAIN else 0
+    if level is None:
+        if position + 1 >= len(ESCALATION_CHAIN):
+            raise TicketError(
+                _("Line technicians are the last step of the chain."), code="last_level"
+            )
+        level = ESCALATION_CHAIN[position + 1]
+    if level not in ESCALATION_STATUS or ESCALATION_CHAIN.index(level) <= position:
+        raise TicketError(
+            _("The ticket is already at this level or higher."), code="not_higher"
+        )
+    queue = _escalation_queue(ticket, level)
+    if queue is None:
+        raise TicketError(
+            _("No working queue of %(level)s.") % {"level": Level(level).label},
+            code="no_queue",
+        )
+    fields = ["queue", "status", "updated_at"]
+    if level == Level.FIELD:
+        address = (
+            visit_address.strip()
+            or ticket.connection_address
+            or (ticket.account.address if ticket.account else "")
+        )
+        if not visit_starts_at or not visit_ends_at or visit_ends_at <= visit_starts_at:
+            raise TicketError(
+                _("A technician visit needs a slot: when it starts and ends."),
+                code="visit_slot",
+            )
+        if not address:
+            raise TicketError(
+                _("A technician visit needs the address."), code="visit_address"
+            )
+        ticket.visit_starts_at, ticket.visit_ends_at = visit_starts_at, visit_ends_at
+        ticket.visit_address = address[:255]
+        ticket.planned_fix_date = timezone.localdate(visit_ends_at)
+        fields += [
+            "visit_starts_at",
+            "visit_ends_at",
+            "visit_address",
+            "planned_fix_date",
+        ]
+    previous_queue, previous = ticket.queue, ticket.status
+    ticket.queue = queue
+    ticket.status = ESCALATION_STATUS[level]
+    ticket.save(update_fields=fields)
+    step = f"{previous_queue.name if previous_queue else '—'} → {queue.name}"
+    event = _event(
+        ticket,
+        TicketEvent.Kind.ESCALATED,
+        actor=actor,
+        from_status=previous,
+        to_status=ticket.status,
+        note=(f"{step}: {note}" if note else step)[:255],
+    )
+    _subscriber_notify(
+        ticket,
+        Notification.Event.STATUS,
+        ref=event.pk,
+        context={"status": ticket.status},
+    )
+    return ticket
+
+
+# Notifications ---------------------------------------------------------------------
+
+# Errors a later attempt may not meet: the mail server or the SMS gateway was
+# down, slow or refused for a while (ConnectionError and TimeoutError are
+# OSErrors).
+NOTIFICATION_TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:16]
+
+
+def notification_queue(
+    *,
+    key: str,
+    event: str,
+    channel: str,
+    recipient: str,
+    ticket: Ticket | None = None,
+    queue: SpecialistQueue | None = None,
+    language: str = Language.RUSSIAN,
+    context: dict | None = None,
+) -> bool:
+    """Record a notification and send it after the commit; once per ``key``.
+
+    Return False when a notification with that key exists (already queued).
+    """
+    notification, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "event": event,
+            "channel": channel,
+            "recipient": recipient,
+            "ticket": ticket,
+            "queue": queue,
+            "language": language,
+            "context": context or {},
+            "queued_at": timezone.now(),
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: notification_publish(ids=[notification.pk]))
+    return created
+
+
+def notification_publish(*, ids) -> int:
+    """Hand notifications to the senders: one task each, or a task per batch."""
+    from .tasks import notification_send_batch_task, notification_send_task
+
+    ids = list(ids)
+    if len(ids) == 1:
+        return int(_publish(notification_send_task, ids[0]))
+    size = settings.PORTAL_NOTIFICATION_BATCH
+    chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+    return sum(
+        len(chunk) for chunk in chunks if _publish(notification_send_batch_task, chunk)
+    )
+
+
+def _subscriber_notifications(ticket: Ticket, event: str, *, ref, context=None):
+    """The notifications (unsaved) that tell the ticket's author about an event.
+
+    The acknowledgement goes by e-mail whenever there is an address, and also
+    by SMS when the answer comes by phone; later events by SMS to those who
+    are called back, otherwise by e-mail.
+    """
+    email, phone = ticket.contact_email, str(ticket.contact_phone or "")
+    by_phone = ticket.reply_channel == ReplyChannel.PHONE and phone
+    recipients = []
+    if event == Notification.Event.RECEIVED:
+        recipients = [("email", email)] if email else []
+        recipients += [("sms", phone)] if by_phone else []
+    elif by_phone:
+        recipients = [("sms", phone)]
+    elif email:
+        recipients = [("email", email)]
+    now = timezone.now()
+    return [
+        Notification(
+            key=f"t{ticket.pk}:{event}:{ref}:{channel}:{_digest(recipient)}",
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            ticket=ticket,
+            language=ticket.language,
+            context=context or {},
+            queued_at=now,
+        )
+        for channel, recipient in recipients
+    ]
+
+
+def _subscriber_notify(ticket: Ticket, event: str, *, ref, context=None) -> None:
+    """Queue the notifications of an event for the ticket's author, once each."""
+    for notification in _subscriber_notifications(
+        ticket, event, ref=ref, context=context
+    ):
+        notification_queue(
+            key=notification.key,
+            event=notification.event,
+            channel=notification.channel,
+            recipient=notification.recipient,
+            ticket=ticket,
+            language=notification.language,
+            context=notification.context,
+        )
+
+
+def _ticket_link(ticket: Ticket) -> str:
+    return settings.PORTAL_BASE_URL + (
+        ticket.get_absolute_url() if ticket.subscriber_id else ticket.get_private_url()
+    )
+
+
+def _notification_context(notification: Notification) -> dict:
+    data = notification.context
+    context = {"notification": notification}
+    ticket = notification.ticket
+    if ticket is not None:
+        context.update(
+            ticket=ticket,
+            link=_ticket_link(ticket),
+            desk_link=settings.PORTAL_BASE_URL
+            + reverse("admin:tickets_ticket_change", args=[ticket.pk]),
+        )
+    if "status" in data:
+        context["status"] = Ticket.Status(data["status"]).label
+    if "message_id" in data:
+        context["message"] = Message.objects.get(pk=data["message_id"])
+    if "deadline" in data:
+        context["deadline"] = data["deadline"]
+    if notification.queue is not None:
+        context["queue"] = notification.queue
+        context["tickets"] = list(
+            Ticket.objects.filter(pk__in=data.get("ticket_ids", []))
+            .select_related("topic")
+            .order_by("created_at")
+        )
+        context["count"] = data.get("count", len(context["tickets"]))
+        context["desk_link"] = settings.PORTAL_BASE_URL + reverse(
+            "admin:tickets_ticket_changelist"
+        )
+    return context
+
+
+def _sms_text(notification: Notification, context: dict) -> str:
+    ticket = context["ticket"]
+    values = {"number": ticket.number, "link": context["link"]}
+    if notification.event == Notification.Event.RECEIVED:
+        return _("Ticket %(number)s received. Follow it: %(link)s") % values
+    if notification.event == Notification.Event.REPLY:
+        return _("There is an answer to ticket %(number)s: %(link)s") % values
+    if ticket.status == Ticket.Status.VISIT_SCHEDULED and ticket.visit_starts_at:
+        starts = timezone.localtime(ticket.visit_starts_at)
+        ends = timezone.localtime(ticket.visit_ends_at)
+        return _(
+            "Ticket %(number)s: a technician comes on %(date)s between %(start)s "
+            "and %(end)s. %(link)s"
+        ) % {
+            **values,
+            "date": starts.strftime("%d.%m.%Y"),
+            "start": starts.strftime("%H:%M"),
+            "end": ends.strftime("%H:%M"),
+        }
+    return _("Ticket %(number)s: %(status)s. %(link)s") % {
+        **values,
+        "status": context.get("status", ticket.get_status_display()),
+    }
+
+
+def _deliver(notification: Notification) -> None:
+    context = _notification_context(notification)
+    if notification.channel == Notification.Channel.EMAIL:
+        mail_send(
+            template=f"tickets/emails/{notification.event}",
+            context=context,
+            to=notification.recipient,
+            language=notification.language,
+        )
+        return
+    with translation.override(notification.language):
+        text = str(_sms_text(notification, context))
+    sms_send(phone=notification.recipient, text=text)
+
+
+def notification_send(*, notification_id: int) -> bool:
+    """Send a pending notification, once.
+
+    The row is locked while sending, so that two deliveries of the task never
+    both send; a sent or failed one is left alone (return False). A failed
+    attempt is counted with its error and the exception raised for the task
+    to retry.
+    """
+    failure = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("ticket__topic", "queue")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return False
+        notification.attempts += 1
+        try:
+            _deliver(notification)
+        except Exception as exc:  # recorded here, raised below for the task
+            failure = exc
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            notification.queued_at = timezone.now()  # a retry is on its way
+            notification.save(update_fields=["attempts", "last_error", "queued_at"])
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["attempts", "status", "sent_at"])
+    if failure is not None:
+        raise failure
+    return True
+
+
+def notification_fail(*, notification_id: int) -> None:
+    """Give up on a notification: it shows as failed, with its last error."""
+    Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.PENDING
+    ).update(status=Notification.Status.FAILED)
+
+
+def notification_resend(*, notification_ids) -> int:
+    """Try failed notifications again (the admin's action); return how many."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                pk__in=notification_ids, status=Notification.Status.FAILED
+            ).values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=Notification.Status.PENDING, queued_at=timezone.now()
+        )
+        transaction.on_commit(lambda: notification_publish(ids=ids))
+    return len(ids)
+
+
+def notification_sweep(*, now=None, batch: int = 1000) -> int:
+    """Publish again notifications left pending with nothing on its way."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.PORTAL_NOTIFICATION_RETRY_AFTER)
+    ids = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING, queued_at__lt=cutoff
+        )
+        .order_by("queued_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    if not ids:
+        return 0
+    Notification.objects.filter(pk__in=ids).update(queued_at=now)
+    return notification_publish(ids=ids)
+
+
+# Deadlines and digests ---------------------------------------------------------------
+
+
+def _members(queue_id: int, role: str, cache: dict) -> list:
+    if (queue_id, role) not in cache:
+        cache[queue_id, role] = [
+            membership.user
+            for membership in QueueMembership.objects.filter(
+                queue_id=queue_id, role=role, user__is_active=True
+            )
+            .exclude(user__email="")
+            .select_related("user")
+        ]
+    return cache[queue_id, role]
+
+
+SLA_CLOCKS = (
+    (
+        "first_response",
+        "first_response_due",
+        "first_response_at",
+        "first_response_breached_at",
+    ),
+    ("resolution", "resolution_due", "resolved_at", "resolution_breached_at"),
+)
+
+
+def ticket_sla_watch(*, now=None, batch: int = 500) -> int:
+    """Flag open tickets past a deadline, once each, and tell the queue's supervisors.
+
+    Rows locked by someone else are skipped and caught on the next run.
+    Return how many deadlines were flagged.
+    """
+    now = now or timezone.now()
+    flagged = 0
+    members = {}
+    for clock, due, done, breached in SLA_CLOCKS:
+        with transaction.atomic():
+            tickets = list(
+                Ticket.objects.select_for_update(
+                    of=("self",), no_key=True, skip_locked=True
+                )
+                .filter(**{f"{due}__lt": now, f"{done}__isnull": True})
+                .filter(**{f"{breached}__isnull": True, "queue__isnull": False})
+                .exclude(status__in=Ticket.CLOSED_STATUSES)
+                .order_by(due)[:batch]
+            )
+            for ticket in tickets:
+                setattr(ticket, breached, now)
+                ticket.save(update_fields=[breached])
+                _event(ticket, TicketEvent.Kind.SLA_BREACHED, note=clock)
+                for user in _members(ticket.queue_id, "supervisor", members):
+                    notification_queue(
+                        key=f"t{ticket.pk}:sla_breach:{clock}:email:{_digest(user.email)}",
+                        event=Notification.Event.SLA_BREACH,
+                        channel=Notification.Channel.EMAIL,
+                        recipient=user.email,
+                        ticket=ticket,
+                        language=user.language,
+                        context={"deadline": clock},
+                    )
+            flagged += len(tickets)
+    return flagged
+
+
+def queue_digest_send(*, now=None) -> int:
+    """Tell each queue's agents, in one e-mail, about the tickets routed to it in
+    the last full period (``PORTAL_QUEUE_DIGEST_SECONDS``). Return the e-mails queued.
+    """
+    now = now or timezone.now()
+    period = settings.PORTAL_QUEUE_DIGEST_SECONDS
+    end = datetime.datetime.fromtimestamp(
+        now.timestamp() // period * period, tz=datetime.UTC
+    )
+    start = end - datetime.timedelta(seconds=period)
+    by_queue: dict[int, list[int]] = {}
+    for queue_id, pk in (
+        Ticket.objects.filter(routed_at__gte=start, routed_at__lt=end)
+        .exclude(queue=None)
+        .order_by("routed_at")
+        .values_list("queue_id", "pk")
+    ):
+        by_queue.setdefault(queue_id, []).append(pk)
+    queued = 0
+    members = {}
+    with transaction.atomic():
+        for queue_id, ids in by_queue.items():
+            for user in _members(queue_id, "agent", members):
+                queued += notification_queue(
+                    key=f"q{queue_id}:digest:{start:%Y%m%d%H%M}:email:{_digest(user.email)}",
+                    event=Notification.Event.QUEUE_DIGEST,
+                    channel=Notification.Channel.EMAIL,
+                    recipient=user.email,
+                    queue=SpecialistQueue(pk=queue_id),
+                    language=user.language,
+                    context={"ticket_ids": ids[:50], "count": len(ids)},
+                )
+    return queued

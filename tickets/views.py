@@ -227,7 +227,10 @@ class TicketPageMixin:
                 "ticket": ticket,
                 "conversation": conversation,
                 "ticket_files": ticket_files,
-                "events": ticket.events.exclude(kind=TicketEvent.Kind.MESSAGE),
+                # Missed deadlines are support's business, not the subscriber's.
+                "events": ticket.events.exclude(
+                    kind__in=[TicketEvent.Kind.MESSAGE, TicketEvent.Kind.SLA_BREACHED]
+                ),
                 "message_form": message_form,
                 "rating_form": rating_form,
                 "page_url": self.page_url(ticket),

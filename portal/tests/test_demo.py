@@ -114,3 +114,27 @@ def test_demo_manager_can_read_but_not_change_users():
 
     assert manager.has_perm("accounts.view_user")
     assert not manager.has_perm("accounts.change_user")
+
+
+def test_demo_tickets_went_the_way_real_ones_do(django_capture_on_commit_callbacks):
+    from tickets.models import Notification, QueueMembership, Ticket
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo_data")
+
+    tickets = Ticket.objects.order_by("created_at")
+    assert tickets.count() == 3
+    assert all(ticket.queue_id and ticket.first_response_due for ticket in tickets)
+    assert [ticket.status for ticket in tickets] == [
+        "resolved",
+        "in_progress",
+        "visit_scheduled",
+    ]
+    visit = tickets.last()
+    assert visit.queue.level == "field"
+    assert visit.visit_starts_at is not None
+    assert QueueMembership.objects.filter(
+        user__username="agent", queue__code="first_line"
+    ).exists()
+    # Each subscriber heard of each step, once.
+    assert not Notification.objects.exclude(status="sent").exists()

@@ -1,15 +1,9 @@
 """A task travels through Redis to a real `celery worker` and writes to PostgreSQL."""
 
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from portal.models import WorkerHeartbeat
 from portal.tasks import worker_heartbeat
@@ -17,67 +11,11 @@ from portal.tasks import worker_heartbeat
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{credentials}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
-def worker(require_postgres, require_redis, tmp_path):
-    """Start `celery -A portal worker` on a private queue against the test database."""
+def worker(start_worker):
+    """A worker on a private queue, so that no other test's task reaches it."""
     queue = f"pytest-{uuid.uuid4().hex[:12]}"
-    node = f"{queue}@localhost"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "worker-test-secret-key-" + "0123456789abcdef" * 3,
-        "ALLOWED_HOSTS": "localhost",
-        "HOTLINE_PHONE_INDIVIDUALS": "+78001000800",
-        "HOTLINE_PHONE_BUSINESS": "+78002003000",
-        "OPERATOR_LEGAL_NAME": "ПАО «Тест Телеком»",
-        "OPERATOR_LEGAL_ADDRESS": "123456, г. Москва, ул. Тестовая, д. 1",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": require_redis,
-    }
-    celery = Path(sys.executable).with_name("celery")
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                str(celery),
-                "-A",
-                "portal",
-                "worker",
-                "--pool",
-                "solo",
-                "-Q",
-                queue,
-                "-n",
-                node,
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        yield {"queue": queue, "node": node, "log": log, "process": process}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return {"queue": queue, **start_worker(queues=[queue], name=queue)}
 
 
 def _wait_for_beats(hostname, beats, worker, seconds=60):

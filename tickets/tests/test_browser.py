@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import formats, translation
 from playwright.sync_api import expect
 
 from accounts.tests.factories import (
@@ -64,13 +65,18 @@ def test_subscriber_files_a_ticket_with_a_file_and_reads_it_in_my_tickets(
     assert re.fullmatch(r"\d{4}-\d{7}", number)
     page.get_by_role("link", name="Мои обращения").click()
     row = page.get_by_role("row", name=re.compile(number))
-    expect(row).to_contain_text("Принято")
+    # Routed at once (tasks run in-process here): registered, with a fix date.
+    expect(row).to_contain_text("Зарегистрировано")
     row.get_by_role("link", name=number).click()
     expect(page.get_by_text(BODY)).to_be_visible()
     expect(page.get_by_role("link", name="router.png")).to_be_visible()
     ticket = Ticket.objects.get(number=number)
     assert ticket.account_number == "100000000001"
     assert ticket.service_number == "smirnova-a"
+    assert ticket.queue.code == "first_line"  # home internet, an individual
+    with translation.override("ru"):
+        fix_date = formats.date_format(ticket.planned_fix_date, "DATE_FORMAT")
+    expect(page.get_by_text(fix_date)).to_be_visible()
 
 
 def test_guest_files_a_ticket_with_a_file_and_follows_the_private_link(page):

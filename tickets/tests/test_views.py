@@ -27,6 +27,7 @@ from tickets import services
 from tickets.models import (
     GuestAccessCode,
     Message,
+    Notification,
     SpecialistQueue,
     Ticket,
     TicketEvent,
@@ -217,6 +218,21 @@ def test_ticket_page_shows_body_public_replies_files_and_history(client, user, t
     assert escape(capfirst(in_russian(TicketEvent.Kind.CREATED.label))) in history
     assert (
         escape(capfirst(in_russian(TicketEvent.Kind.ROUTING_PENDING.label))) in history
+    )
+
+
+def test_missed_deadlines_stay_out_of_the_subscriber_history(client, user, ticket):
+    TicketEvent.objects.create(
+        ticket=ticket, kind=TicketEvent.Kind.SLA_BREACHED, note="first_response"
+    )
+    client.force_login(user)
+
+    history = (
+        client.get(detail(ticket)).content.decode().split('id="ticket-history"')[1]
+    )
+
+    assert (
+        escape(capfirst(in_russian(TicketEvent.Kind.SLA_BREACHED.label))) not in history
     )
 
 
@@ -610,8 +626,9 @@ def test_guest_acknowledgement_contains_the_private_link(
     link = settings.PORTAL_BASE_URL + ticket.get_private_url()
     assert link in mail.body
     assert link in mail.alternatives[0][0]
-    ticket.refresh_from_db()
-    assert ticket.ack_email_sent_at is not None
+    notification = Notification.objects.get(ticket=ticket)
+    assert notification.status == Notification.Status.SENT
+    assert notification.event == Notification.Event.RECEIVED
 
 
 def test_subscriber_acknowledgement_links_to_the_ticket_page(
@@ -642,10 +659,14 @@ def test_acknowledgement_is_sent_once_however_often_it_is_called(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/feedback/", guest_form())
     ticket = Ticket.objects.get()
+    notification = Notification.objects.get(ticket=ticket)
 
-    again = services.ticket_acknowledge(ticket_id=ticket.pk, channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        routed_again = services.ticket_route(ticket_id=ticket.pk)
+        sent_again = services.notification_send(notification_id=notification.pk)
 
-    assert again is False
+    assert routed_again == 0
+    assert sent_again is False
     assert len(mailoutbox) == 1
 
 

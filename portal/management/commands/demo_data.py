@@ -9,7 +9,7 @@ from accounts.demo import (
     demo_subscribers_load,
 )
 from portal.demo import DEMO_LOGINS, demo_people_load
-from tickets.demo import demo_tickets_load
+from tickets.demo import demo_queues_load, demo_tickets_load
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
                 _("Demo data is loaded only with DJANGO_DEBUG=1 (make run sets it).")
             )
         created = len(demo_people_load()) + demo_subscribers_load()
+        demo_queues_load()
         demo_tickets_load()
         self.stdout.write(
             _("Demo data loaded: %(count)d new users.") % {"count": created}
