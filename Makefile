@@ -63,7 +63,7 @@ static: setup
 	$(MANAGE) collectstatic --noinput
 
 bench: setup
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $$(grep -l '__main__' bench/*.py); do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/static var/test-media
