@@ -931,6 +931,12 @@ def _sms_text(notification: Notification, context: dict) -> str:
     ticket = context["ticket"]
     values = {"number": ticket.number, "link": context["link"]}
     if notification.event == Notification.Event.RECEIVED:
+        if ticket.first_response_due:
+            due = timezone.localtime(ticket.first_response_due)
+            return _(
+                "Ticket %(number)s received; the answer comes by %(date)s. "
+                "Follow it: %(link)s"
+            ) % {**values, "date": due.strftime("%d.%m.%Y")}
         return _("Ticket %(number)s received. Follow it: %(link)s") % values
     if notification.event == Notification.Event.REPLY:
         return _("There is an answer to ticket %(number)s: %(link)s") % values

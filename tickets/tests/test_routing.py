@@ -295,6 +295,7 @@ def test_reply_by_phone_puts_the_ticket_on_the_call_back_list(route):
     assert callback.status == Callback.Status.PENDING
     sms = SmsMessage.objects.get()
     assert ticket.number in sms.text
+    assert f"{timezone.localtime(ticket.first_response_due):%d.%m.%Y}" in sms.text
 
 
 def test_the_form_hands_the_ticket_to_routing_after_the_commit(
