@@ -6,13 +6,16 @@ exists alone, so running it twice changes nothing.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-AGENTS_GROUP = "Специалисты поддержки"
-MANAGERS_GROUP = "Руководители поддержки"
+from tickets import roles
+
+AGENTS_GROUP = roles.AGENTS
+MANAGERS_GROUP = roles.MANAGERS
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,10 @@ DEMO_LOGINS = [
 def demo_people_load() -> list[str]:
     """Create the missing demo groups and users; return the new usernames."""
     User = get_user_model()
-    agents, _created = Group.objects.get_or_create(name=AGENTS_GROUP)
-    managers, _created = Group.objects.get_or_create(name=MANAGERS_GROUP)
-    # Managers read everything in the desk; agents' rights come with their queues.
-    managers.permissions.add(*Permission.objects.filter(codename__startswith="view_"))
-    groups = {AGENTS_GROUP: agents, MANAGERS_GROUP: managers}
+    roles.roles_ensure(apps.get_model)  # a migration made them; tests flush them
+    groups = {
+        name: Group.objects.get(name=name) for name in (AGENTS_GROUP, MANAGERS_GROUP)
+    }
 
     created = []
     for login in DEMO_LOGINS:

@@ -473,6 +473,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 600},
     },
 }
+# The desk marks a deadline as "due soon" this many hours before it.
+PORTAL_SLA_DUE_SOON_HOURS = 4
 # Where a ticket goes when no rule, category or topic says otherwise.
 PORTAL_DEFAULT_QUEUE = "first_line"
 # A routing task drains up to this many waiting tickets in one transaction

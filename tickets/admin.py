@@ -4,7 +4,15 @@ The agents' desk (queues per agent, actions, replies) is built on this by the
 desk issue; here staff can see tickets and managers edit topics and queues.
 """
 
+import datetime
+
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,7 +30,7 @@ from .models import (
     Topic,
     WorkCalendarDay,
 )
-from .services import notification_resend, ticket_status_change
+from .services import notification_resend, ticket_status_change, ticket_take
 
 
 class QueueMembershipInline(admin.TabularInline):
@@ -135,6 +143,16 @@ class NotificationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        # The notifications of the tickets this employee sees (digests: none,
+        # unless they see every ticket).
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm(
+            "tickets.view_all_tickets"
+        ):
+            return queryset
+        return queryset.filter(ticket__in=Ticket.objects.for_staff(request.user))
+
     @admin.action(description=_("Send the failed ones again"))
     def resend(self, request, queryset):
         count = notification_resend(
@@ -159,6 +177,13 @@ class CallbackAdmin(admin.ModelAdmin):
     search_fields = ("=ticket__number", "phone")
     list_select_related = ("ticket", "queue")
     readonly_fields = ("ticket", "queue", "phone", "created_at")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(ticket__in=Ticket.objects.for_staff(request.user))
+        )
 
 
 @admin.register(Category)
@@ -249,8 +274,84 @@ class TicketEventInline(admin.TabularInline):
         return False
 
 
+class OwnQueueFilter(admin.RelatedFieldListFilter):
+    """The queue filter offers only the queues whose tickets the user sees."""
+
+    def field_choices(self, field, request, model_admin):
+        queues = SpecialistQueue.objects.all()
+        if not (
+            request.user.is_superuser
+            or request.user.has_perm("tickets.view_all_tickets")
+        ):
+            queues = queues.filter(memberships__user=request.user)
+        return [(queue.pk, str(queue)) for queue in queues.distinct()]
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("mine")), ("none", _("unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "none":
+            return queryset.filter(assignee=None)
+        return queryset
+
+
+class SlaStateFilter(admin.SimpleListFilter):
+    """On time, due soon (within ``PORTAL_SLA_DUE_SOON_HOURS``) or breached."""
+
+    title = _("deadline")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("breached", _("breached")),
+            ("soon", _("due soon")),
+            ("on_time", _("on time")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        soon = now + datetime.timedelta(hours=settings.PORTAL_SLA_DUE_SOON_HOURS)
+        if self.value() == "breached":
+            return queryset.filter(due_at__lt=now)
+        if self.value() == "soon":
+            return queryset.filter(due_at__gte=now, due_at__lt=soon)
+        if self.value() == "on_time":
+            return queryset.filter(due_at__gte=soon)
+        return queryset
+
+
+def sla_state(ticket) -> str:
+    if ticket.due_at is None:
+        return ""
+    now = timezone.now()
+    if ticket.due_at < now:
+        return "breached"
+    soon = now + datetime.timedelta(hours=settings.PORTAL_SLA_DUE_SOON_HOURS)
+    return "soon" if ticket.due_at < soon else "on_time"
+
+
+SLA_LABELS = {
+    "breached": (_("breached"), "#b42318", "#fff"),
+    "soon": (_("due soon"), "#f5c542", "#1f1f1f"),
+    "on_time": (_("on time"), "#1a7f37", "#fff"),
+}
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    """The support desk: each employee sees the tickets of their queues.
+
+    The restriction (``Ticket.objects.for_staff``) holds for the list, search,
+    filters, actions and every page of a ticket: another queue's ticket is 404.
+    """
+
     list_display = (
         "number",
         "created_at",
@@ -259,15 +360,23 @@ class TicketAdmin(admin.ModelAdmin):
         "client_category",
         "queue",
         "status",
+        "priority",
+        "assignee",
+        "deadline",
         "reply_channel",
     )
     list_filter = (
         "status",
-        "queue",
+        ("queue", OwnQueueFilter),
+        "priority",
+        SlaStateFilter,
+        AssigneeFilter,
+        "topic",
         "service_type",
         "client_category",
         "reply_channel",
     )
+    actions = ("take",)
     search_fields = (
         "=number",
         "=account_number",
@@ -275,7 +384,9 @@ class TicketAdmin(admin.ModelAdmin):
         "contact_phone",
         "contact_name",
     )
-    list_select_related = ("topic", "service_type", "queue")
+    list_select_related = ("topic", "service_type", "queue", "assignee")
+    # The next deadline first; tickets without one (resolved, closed) last.
+    ordering = (F("due_at").asc(nulls_last=True), "-created_at")
     date_hierarchy = "created_at"
     readonly_fields = (
         "number",
@@ -368,6 +479,58 @@ class TicketAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Tickets are filed through the feedback form, which checks them.
         return False
+
+    @admin.display(description=_("deadline"), ordering="due_at")
+    def deadline(self, ticket):
+        state = sla_state(ticket)
+        if not state:
+            return "—"
+        label, background, colour = SLA_LABELS[state]
+        return format_html(
+            '<span style="white-space: nowrap">{}</span> '
+            '<span style="background: {}; color: {}; padding: 1px 6px; '
+            'border-radius: 3px; white-space: nowrap">{}</span>',
+            date_format(timezone.localtime(ticket.due_at), "SHORT_DATETIME_FORMAT"),
+            background,
+            colour,
+            label,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A ticket is history: it is closed, never deleted from the desk.
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_staff(request.user)
+
+    def _visible_or_404(self, request, object_id):
+        if (
+            object_id is not None
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.action(description=_("Take: assign to me"), permissions=["change"])
+    def take(self, request, queryset):
+        taken = ticket_take(tickets=queryset, agent=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d ticket is now yours.",
+                "%(count)d tickets are now yours.",
+                taken,
+            )
+            % {"count": taken},
+            messages.SUCCESS if taken else messages.WARNING,
+        )
 
     def save_model(self, request, obj, form, change):
         status = obj.status

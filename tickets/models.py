@@ -308,6 +308,27 @@ class TicketQuerySet(SubscriberOwnedQuerySet):
     def open(self):
         return self.exclude(status__in=Ticket.CLOSED_STATUSES)
 
+    def for_staff(self, user):
+        """The tickets an employee may see in the support desk.
+
+        Managers (``view_all_tickets``) and superusers see every ticket; an
+        agent the tickets of their queues; a supervisor also those escalated
+        out of the queues they supervise. Anybody else: none.
+        """
+        if not user.is_active or not user.is_staff:
+            return self.none()
+        if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
+            return self
+        memberships = QueueMembership.objects.filter(user=user)
+        visible = models.Q(queue__in=memberships.values("queue_id"))
+        supervised = memberships.filter(role=QueueMembership.Role.SUPERVISOR)
+        escalated = TicketEvent.objects.filter(
+            ticket=models.OuterRef("pk"),
+            kind=TicketEvent.Kind.ESCALATED,
+            from_queue__in=supervised.values("queue_id"),
+        )
+        return self.filter(visible | models.Exists(escalated))
+
     def with_list_data(self):
         return self.select_related("topic", "service_type")
 
@@ -419,7 +440,24 @@ class Ticket(models.Model):
         _("first response due"), null=True, blank=True
     )
     resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    due_at = models.DateTimeField(
+        _("next deadline"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first response's deadline until there is one, then the "
+            "resolution's; none once resolved or closed."
+        ),
+    )
     planned_fix_date = models.DateField(_("planned fix date"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
     routed_at = models.DateTimeField(_("routed"), null=True, blank=True)
     routing_requested_at = models.DateTimeField(
         _("routing last requested"),
@@ -468,6 +506,9 @@ class Ticket(models.Model):
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-created_at"]
+        permissions = [
+            ("view_all_tickets", _("Can see the tickets of every queue")),
+        ]
         indexes = [
             models.Index(fields=["subscriber", "-created_at"]),
             # The sweeper looks for tickets still waiting for routing.
@@ -476,6 +517,9 @@ class Ticket(models.Model):
                 condition=Q(routed_at__isnull=True),
                 name="ticket_waiting_for_routing",
             ),
+            # The desk lists a queue's tickets by their next deadline.
+            models.Index(fields=["queue", "due_at"], name="ticket_queue_due"),
+            models.Index(fields=["due_at"], name="ticket_due"),
             # The SLA watch looks for open tickets without a first response.
             models.Index(
                 fields=["first_response_due"],
@@ -505,6 +549,14 @@ class Ticket(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in self.CLOSED_STATUSES
+
+    def next_due(self):
+        """The deadline support works to now (kept in ``due_at`` for the desk)."""
+        if not self.is_open:
+            return None
+        if self.first_response_at is None:
+            return self.first_response_due
+        return self.resolution_due
 
     @property
     def can_be_rated(self) -> bool:
@@ -607,6 +659,7 @@ class TicketEvent(models.Model):
         ESCALATED = "escalated", _("escalated")
         VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
         SLA_BREACHED = "sla_breached", _("deadline missed")
+        ASSIGNED = "assigned", _("taken by a specialist")
         STATUS = "status", _("status changed")
         MESSAGE = "message", _("message added")
         REOPENED = "reopened", _("reopened")
@@ -634,6 +687,15 @@ class TicketEvent(models.Model):
         blank=True,
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    from_queue = models.ForeignKey(
+        SpecialistQueue,
+        verbose_name=_("from the queue"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Escalation: the queue the ticket left."),
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:

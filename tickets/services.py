@@ -329,6 +329,7 @@ ROUTED_FIELDS = [
     "status",
     "routed_at",
     "updated_at",
+    "due_at",
 ]
 
 
@@ -382,6 +383,7 @@ def ticket_route(*, ticket_id: int, batch: int | None = None) -> int:
             if previous == Ticket.Status.NEW:
                 item.status = Ticket.Status.REGISTERED
             item.routed_at = item.updated_at = now
+            item.due_at = item.next_due()
             events.append(
                 TicketEvent(
                     ticket=item,
@@ -463,7 +465,10 @@ def ticket_message_add(
         )
         ticket.resolved_at = None
         ticket.closed_at = None
-        ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+        ticket.due_at = ticket.next_due()
+        ticket.save(
+            update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"]
+        )
         _event(
             ticket,
             TicketEvent.Kind.REOPENED,
@@ -487,7 +492,8 @@ def ticket_reply_create(*, ticket: Ticket, agent, body: str, internal=False) -> 
         return message
     if ticket.first_response_at is None:
         ticket.first_response_at = message.created_at
-        ticket.save(update_fields=["first_response_at", "updated_at"])
+        ticket.due_at = ticket.next_due()
+        ticket.save(update_fields=["first_response_at", "due_at", "updated_at"])
     _event(ticket, TicketEvent.Kind.MESSAGE, actor=agent)
     _subscriber_notify(
         ticket,
@@ -496,6 +502,41 @@ def ticket_reply_create(*, ticket: Ticket, agent, body: str, internal=False) -> 
         context={"message_id": message.pk},
     )
     return message
+
+
+def ticket_take(*, tickets, agent) -> int:
+    """Assign unassigned open tickets to ``agent``; return how many they got.
+
+    Each ticket is locked first and taken only if nobody has it: of two
+    agents taking the same ticket at once, one gets it and the other is told
+    that nothing was taken. A ticket just registered moves to "in progress"
+    (the subscriber is told).
+    """
+    taken = 0
+    for pk in list(tickets.values_list("pk", flat=True)):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(no_key=True)
+                .filter(pk=pk, assignee=None)
+                .exclude(status__in=Ticket.CLOSED_STATUSES)
+                .first()
+            )
+            if ticket is None:
+                continue
+            ticket.assignee = agent
+            ticket.save(update_fields=["assignee", "updated_at"])
+            _event(
+                ticket,
+                TicketEvent.Kind.ASSIGNED,
+                actor=agent,
+                note=(agent.get_full_name() or agent.get_username())[:255],
+            )
+            if ticket.status in (Ticket.Status.NEW, Ticket.Status.REGISTERED):
+                ticket_status_change(
+                    ticket=ticket, status=Ticket.Status.IN_PROGRESS, actor=agent
+                )
+            taken += 1
+    return taken
 
 
 @transaction.atomic
@@ -516,7 +557,10 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
         ticket.closed_at = now
     else:
         ticket.resolved_at = ticket.closed_at = None
-    ticket.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    ticket.due_at = ticket.next_due()
+    ticket.save(
+        update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"]
+    )
     event = _event(
         ticket,
         TicketEvent.Kind.STATUS,
@@ -540,7 +584,8 @@ def ticket_close(*, ticket: Ticket, author) -> Ticket:
     previous = ticket.status
     ticket.status = Ticket.Status.CLOSED
     ticket.closed_at = timezone.now()
-    ticket.save(update_fields=["status", "closed_at", "updated_at"])
+    ticket.due_at = None
+    ticket.save(update_fields=["status", "closed_at", "due_at", "updated_at"])
     _event(
         ticket,
         TicketEvent.Kind.CLOSED,
@@ -765,13 +810,16 @@ def ticket_escalate(
     ticket.status = ESCALATION_STATUS[level]
     ticket.save(update_fields=fields)
     step = f"{previous_queue.name if previous_queue else '—'} → {queue.name}"
-    event = _event(
-        ticket,
-        TicketEvent.Kind.ESCALATED,
-        actor=actor,
-        from_status=previous,
-        to_status=ticket.status,
-        note=(f"{step}: {note}" if note else step)[:255],
+    event = TicketEvent.objects.create(
+        **_event_fields(
+            ticket,
+            TicketEvent.Kind.ESCALATED,
+            actor,
+            previous,
+            ticket.status,
+            (f"{step}: {note}" if note else step)[:255],
+        ),
+        from_queue=previous_queue,
     )
     _subscriber_notify(
         ticket,

@@ -360,7 +360,13 @@ class AttachmentView(LoginRequiredMixin, View):
         user = request.user
         attachments = Attachment.objects.select_related("ticket")
         if user.is_staff and user.has_perm("tickets.view_ticket"):
-            attachment = get_object_or_404(attachments, pk=pk, ticket__number=number)
+            # Staff: the tickets of their queues (managers: all), notes included.
+            attachment = get_object_or_404(
+                attachments,
+                pk=pk,
+                ticket__number=number,
+                ticket__in=Ticket.objects.for_staff(user),
+            )
         else:
             attachment = get_object_or_404(
                 attachments.exclude(message__kind=Message.Kind.NOTE),

@@ -1,0 +1,241 @@
+"""The support desk in the admin: who sees which tickets, and taking a ticket."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from accounts.tests.factories import UserFactory
+from tickets import roles, services
+from tickets.models import (
+    Notification,
+    QueueMembership,
+    SpecialistQueue,
+    Ticket,
+    TicketEvent,
+)
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+DESK = "/admin/tickets/ticket/"
+
+
+def employee(role, *queues, supervisor_of=()):
+    user = UserFactory(subscriber=None, is_staff=True, email="")
+    user.groups.add(Group.objects.get(name=role))
+    for code in queues:
+        QueueMembership.objects.create(queue=queue(code), user=user)
+    for code in supervisor_of:
+        QueueMembership.objects.create(queue=queue(code), user=user, role="supervisor")
+    return user
+
+
+def queue(code):
+    return SpecialistQueue.objects.get(code=code)
+
+
+def routed_ticket(code, **kwargs):
+    ticket = TicketFactory(with_attachment=True, **kwargs)
+    services.ticket_route(ticket_id=ticket.pk, batch=1)
+    ticket.refresh_from_db()
+    assert ticket.queue.code == code
+    return ticket
+
+
+@pytest.fixture
+def tickets():
+    from accounts.tests.factories import service_type
+
+    phone = {"reply_channel": "phone", "contact_phone": "+79123450000"}
+    return {
+        "internet": routed_ticket("first_line", **phone),
+        "tv": routed_ticket("tv_video", service_type=service_type("tv"), **phone),
+    }
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_roles_exist_with_their_permissions():
+    agents = Group.objects.get(name=roles.AGENTS)
+    managers = Group.objects.get(name=roles.MANAGERS)
+    assert agents.permissions.filter(codename="change_ticket").exists()
+    assert not agents.permissions.filter(codename="view_all_tickets").exists()
+    assert managers.permissions.filter(codename="view_all_tickets").exists()
+    assert not managers.permissions.filter(codename="change_ticket").exists()
+    assert Group.objects.filter(name=roles.SUPERVISORS).exists()
+    administrators = Group.objects.get(name=roles.ADMINISTRATORS)
+    assert administrators.permissions.filter(codename="change_routingrule").exists()
+
+
+def test_an_agent_reaches_no_ticket_of_another_queue(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    own, foreign = tickets["internet"], tickets["tv"]
+    attachment = foreign.attachments.get()
+
+    listing = client.get(DESK).content.decode()
+    assert own.number in listing
+    assert foreign.number not in listing
+    searched = client.get(DESK, {"q": foreign.number}).context["cl"]
+    assert searched.result_count == 0
+    filtered = client.get(DESK, {"queue__id__exact": foreign.queue_id})
+    assert list(filtered.context["cl"].result_list) == []
+    for page in ("change", "history", "delete"):
+        response = client.get(f"{DESK}{foreign.pk}/{page}/")
+        assert response.status_code in (403, 404), page
+    assert client.post(f"{DESK}{foreign.pk}/change/", {}).status_code == 404
+    download = f"/tickets/{foreign.number}/files/{attachment.pk}/"
+    assert client.get(download).status_code == 404
+    # Nor its notifications or call-backs.
+    for page in ("notification", "callback"):
+        rows = client.get(f"/admin/tickets/{page}/").context["cl"].result_list
+        assert {row.ticket_id for row in rows} == {own.pk}, page
+    # A bulk action naming the foreign ticket does nothing to it.
+    client.post(DESK, {"action": "take", "_selected_action": [foreign.pk]})
+    foreign.refresh_from_db()
+    assert foreign.assignee is None
+    assert Notification.objects.filter(ticket=foreign).exists()  # there was one
+
+
+def test_an_agent_opens_the_tickets_and_files_of_their_queue(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    own = tickets["internet"]
+
+    assert client.get(f"{DESK}{own.pk}/change/").status_code == 200
+    attachment = own.attachments.get()
+    download = client.get(f"/tickets/{own.number}/files/{attachment.pk}/")
+    assert download.status_code == 200
+
+
+def test_the_queue_filter_offers_only_own_queues(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+
+    html = client.get(DESK).content.decode()
+
+    assert f"queue__id__exact={queue('first_line').pk}" in html
+    assert f"queue__id__exact={queue('tv_video').pk}" not in html
+
+
+def test_a_supervisor_also_sees_what_left_their_queue_by_escalation(tickets):
+    supervisor = employee(roles.SUPERVISORS, supervisor_of=["first_line"])
+    client = signed_in(supervisor)
+    escalated = tickets["internet"]
+    services.ticket_escalate(ticket=escalated, actor=supervisor)
+    escalated.refresh_from_db()
+    assert escalated.queue.code == "internet_l2"
+
+    listing = client.get(DESK).content.decode()
+
+    assert escalated.number in listing
+    assert tickets["tv"].number not in listing
+
+
+def test_a_manager_reads_every_ticket_and_changes_none(tickets):
+    client = signed_in(employee(roles.MANAGERS))
+
+    listing = client.get(DESK).content.decode()
+    page = client.get(f"{DESK}{tickets['tv'].pk}/change/")
+
+    assert tickets["internet"].number in listing
+    assert tickets["tv"].number in listing
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+
+
+def test_staff_outside_any_role_sees_nothing(tickets):
+    client = signed_in(UserFactory(subscriber=None, is_staff=True))
+
+    assert client.get(DESK).status_code == 403
+
+
+# Taking a ticket ------------------------------------------------------------------
+
+
+def test_taking_assigns_records_and_tells_the_subscriber_once(
+    tickets, django_capture_on_commit_callbacks, mailoutbox
+):
+    agent = employee(roles.AGENTS, "first_line")
+    client = signed_in(agent)
+    ticket = tickets["internet"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            DESK, {"action": "take", "_selected_action": [ticket.pk]}
+        )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert ticket.status == Ticket.Status.IN_PROGRESS
+    assert ticket.events.filter(kind=TicketEvent.Kind.ASSIGNED, actor=agent).exists()
+    assert Notification.objects.filter(ticket=ticket, event="status").count() == 1
+    assert ticket.number in client.get(DESK, {"assignee": "mine"}).content.decode()
+
+
+def test_a_ticket_someone_has_is_not_taken_from_them(tickets):
+    first = employee(roles.AGENTS, "first_line")
+    second = employee(roles.AGENTS, "first_line")
+    ticket = Ticket.objects.filter(pk=tickets["internet"].pk)
+
+    assert services.ticket_take(tickets=ticket, agent=first) == 1
+    assert services.ticket_take(tickets=ticket, agent=second) == 0
+
+    assert ticket.get().assignee == first
+
+
+# Deadlines in the list ------------------------------------------------------------
+
+
+def test_the_list_is_ordered_by_the_next_deadline_and_shows_its_state(tickets):
+    import datetime
+
+    from django.utils import timezone
+
+    client = signed_in(employee(roles.MANAGERS))
+    now = timezone.now()
+    late, soon, later = tickets["internet"], tickets["tv"], routed_ticket("first_line")
+    for ticket, due in (
+        (late, now - datetime.timedelta(hours=1)),
+        (soon, now + datetime.timedelta(hours=1)),
+        (later, now + datetime.timedelta(days=3)),
+    ):
+        Ticket.objects.filter(pk=ticket.pk).update(due_at=due)
+    resolved = routed_ticket("first_line")
+    services.ticket_status_change(ticket=resolved, status="resolved", actor=None)
+
+    response = client.get(DESK)
+
+    numbers = [row.number for row in response.context["cl"].result_list]
+    assert numbers == [late.number, soon.number, later.number, resolved.number]
+    rows = response.content.decode().split("<tr")
+    for ticket, label in ((late, "просрочен"), (soon, "скоро срок"), (later, "в срок")):
+        row = next(row for row in rows if ticket.number in row)
+        assert f">{label}</span>" in row, ticket.number
+    breached = client.get(DESK, {"sla": "breached"}).context["cl"].result_list
+    assert [row.number for row in breached] == [late.number]
+    due_soon = client.get(DESK, {"sla": "soon"}).context["cl"].result_list
+    assert [row.number for row in due_soon] == [soon.number]
+
+
+def test_the_next_deadline_follows_the_ticket(
+    tickets, django_capture_on_commit_callbacks
+):
+    agent = employee(roles.AGENTS, "first_line")
+    ticket = tickets["internet"]
+    assert ticket.due_at == ticket.first_response_due
+
+    services.ticket_reply_create(ticket=ticket, agent=agent, body="Проверяем линию")
+    ticket.refresh_from_db()
+    assert ticket.due_at == ticket.resolution_due
+
+    services.ticket_status_change(ticket=ticket, status="resolved", actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.due_at is None
+
+    services.ticket_message_add(ticket=ticket, author=None, body="Снова не работает")
+    ticket.refresh_from_db()
+    assert ticket.status == "in_progress"
+    assert ticket.due_at == ticket.resolution_due
