@@ -8,8 +8,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -30,7 +33,17 @@ from .models import (
     Topic,
     WorkCalendarDay,
 )
-from .services import notification_resend, ticket_status_change, ticket_take
+from .services import (
+    STATUS_TRANSITIONS,
+    TicketError,
+    notification_resend,
+    ticket_assign,
+    ticket_escalate,
+    ticket_status_change,
+    ticket_take,
+)
+
+User = get_user_model()
 
 
 class QueueMembershipInline(admin.TabularInline):
@@ -376,7 +389,15 @@ class TicketAdmin(admin.ModelAdmin):
         "client_category",
         "reply_channel",
     )
-    actions = ("take",)
+    actions = (
+        "take",
+        "assign",
+        "mark_in_progress",
+        "mark_waiting_customer",
+        "mark_resolved",
+        "mark_closed",
+        "escalate",
+    )
     search_fields = (
         "=number",
         "=account_number",
@@ -518,6 +539,124 @@ class TicketAdmin(admin.ModelAdmin):
         self._visible_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "status" in form.base_fields:
+            # Only the moves support may make from the ticket's status.
+            allowed = {obj.status, *STATUS_TRANSITIONS.get(obj.status, ())}
+            form.base_fields["status"].choices = [
+                choice for choice in Ticket.Status.choices if choice[0] in allowed
+            ]
+        return form
+
+    def _each(self, request, queryset, change, done_message):
+        """Apply ``change`` to each ticket; report what was done and what not."""
+        done, refused = 0, []
+        for ticket in queryset:
+            try:
+                change(ticket)
+            except TicketError as error:
+                refused.append(f"{ticket.number}: {error.message}")
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+        for line in refused[:10]:
+            self.message_user(request, line, messages.WARNING)
+
+    def _status_action(self, request, queryset, status):
+        self._each(
+            request,
+            queryset,
+            lambda ticket: ticket_status_change(
+                ticket=ticket, status=status, actor=request.user
+            ),
+            lambda count: (
+                ngettext(
+                    "%(count)d ticket is now «%(status)s».",
+                    "%(count)d tickets are now «%(status)s».",
+                    count,
+                )
+                % {"count": count, "status": Ticket.Status(status).label}
+            ),
+        )
+
+    @admin.action(description=_("Status: in progress"), permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._status_action(request, queryset, Ticket.Status.IN_PROGRESS)
+
+    @admin.action(
+        description=_("Status: waiting for the subscriber"), permissions=["change"]
+    )
+    def mark_waiting_customer(self, request, queryset):
+        self._status_action(request, queryset, Ticket.Status.WAITING_CUSTOMER)
+
+    @admin.action(description=_("Status: resolved"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        self._status_action(request, queryset, Ticket.Status.RESOLVED)
+
+    @admin.action(description=_("Close"), permissions=["change"])
+    def mark_closed(self, request, queryset):
+        self._status_action(request, queryset, Ticket.Status.CLOSED)
+
+    @admin.action(
+        description=_("Escalate to the next level"),
+        permissions=["change"],
+    )
+    def escalate(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda ticket: ticket_escalate(ticket=ticket, actor=request.user),
+            lambda count: (
+                ngettext(
+                    "%(count)d ticket escalated.", "%(count)d tickets escalated.", count
+                )
+                % {"count": count}
+            ),
+        )
+
+    @admin.action(
+        description=_("Assign to an agent of the queue…"), permissions=["change"]
+    )
+    def assign(self, request, queryset):
+        queue_ids = set(queryset.values_list("queue_id", flat=True))
+        agents = (
+            User.objects.filter(
+                is_active=True, queue_memberships__queue_id__in=queue_ids
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        agent_id = request.POST.get("agent", "")
+        if "apply" in request.POST and agent_id.isdigit():
+            agent = agents.filter(pk=agent_id).first()
+            if agent is not None:
+                count = ticket_assign(tickets=queryset, agent=agent, actor=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d ticket assigned to %(name)s.",
+                        "%(count)d tickets assigned to %(name)s.",
+                        count,
+                    )
+                    % {"count": count, "name": agent.get_full_name() or agent},
+                    messages.SUCCESS if count else messages.WARNING,
+                )
+                return None
+        return TemplateResponse(
+            request,
+            "admin/tickets/ticket/assign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Assign tickets"),
+                "opts": self.model._meta,
+                "tickets": queryset,
+                "agents": agents,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     @admin.action(description=_("Take: assign to me"), permissions=["change"])
     def take(self, request, queryset):
         taken = ticket_take(tickets=queryset, agent=request.user)
@@ -538,5 +677,8 @@ class TicketAdmin(admin.ModelAdmin):
             obj.status = form.initial["status"]
         super().save_model(request, obj, form, change)
         if obj.status != status:
-            ticket_status_change(ticket=obj, status=status, actor=request.user)
+            try:
+                ticket_status_change(ticket=obj, status=status, actor=request.user)
+            except TicketError as error:
+                self.message_user(request, error.message, messages.ERROR)
             obj.refresh_from_db()

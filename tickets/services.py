@@ -504,6 +504,40 @@ def ticket_reply_create(*, ticket: Ticket, agent, body: str, internal=False) -> 
     return message
 
 
+def ticket_assign(*, tickets, agent, actor) -> int:
+    """Give tickets to ``agent``; only those of a queue the agent works in.
+
+    A supervisor may hand a ticket from one agent to another. Return how many
+    were assigned; each is an event with who assigned it.
+    """
+    queues = set(
+        QueueMembership.objects.filter(user=agent, user__is_active=True).values_list(
+            "queue_id", flat=True
+        )
+    )
+    assigned = 0
+    for pk in list(tickets.values_list("pk", flat=True)):
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(no_key=True)
+                .filter(pk=pk, queue__in=queues)
+                .exclude(status__in=Ticket.CLOSED_STATUSES)
+                .first()
+            )
+            if ticket is None or ticket.assignee_id == agent.pk:
+                continue
+            ticket.assignee = agent
+            ticket.save(update_fields=["assignee", "updated_at"])
+            _event(
+                ticket,
+                TicketEvent.Kind.ASSIGNED,
+                actor=actor,
+                note=(agent.get_full_name() or agent.get_username())[:255],
+            )
+            assigned += 1
+    return assigned
+
+
 def ticket_take(*, tickets, agent) -> int:
     """Assign unassigned open tickets to ``agent``; return how many they got.
 
@@ -539,16 +573,46 @@ def ticket_take(*, tickets, agent) -> int:
     return taken
 
 
+TicketStatus = Ticket.Status
+_WORKING = {
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.WAITING_CUSTOMER,
+    TicketStatus.RESOLVED,
+    TicketStatus.CLOSED,
+}
+# Where support may move a ticket by hand. The escalation statuses are reached
+# through ticket_escalate, "registered" only through routing.
+STATUS_TRANSITIONS = {
+    TicketStatus.NEW: _WORKING,
+    TicketStatus.REGISTERED: _WORKING,
+    TicketStatus.IN_PROGRESS: _WORKING - {TicketStatus.IN_PROGRESS},
+    TicketStatus.WAITING_CUSTOMER: _WORKING - {TicketStatus.WAITING_CUSTOMER},
+    TicketStatus.ESCALATED: _WORKING,
+    TicketStatus.VISIT_SCHEDULED: _WORKING,
+    TicketStatus.LINE_WORKS: _WORKING - {TicketStatus.WAITING_CUSTOMER},
+    TicketStatus.RESOLVED: {TicketStatus.IN_PROGRESS, TicketStatus.CLOSED},
+    TicketStatus.CLOSED: {TicketStatus.IN_PROGRESS},
+}
+
+
 @transaction.atomic
 def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
     """Move the ticket to a status as support does, keeping its times and history.
 
-    Resolving records when; reopening clears it; each change is an event.
+    Only the moves of ``STATUS_TRANSITIONS`` are allowed (TicketError
+    otherwise). Resolving records when; reopening clears it; each change is
+    an event, and the subscriber is told.
     """
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     previous = ticket.status
     if previous == status:
         return ticket
+    if status not in STATUS_TRANSITIONS.get(previous, ()):
+        raise TicketError(
+            _('A ticket "%(from)s" cannot be moved to "%(to)s".')
+            % {"from": TicketStatus(previous).label, "to": TicketStatus(status).label},
+            code="transition",
+        )
     now = timezone.now()
     ticket.status = status
     if status == Ticket.Status.RESOLVED:

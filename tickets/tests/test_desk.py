@@ -239,3 +239,91 @@ def test_the_next_deadline_follows_the_ticket(
     ticket.refresh_from_db()
     assert ticket.status == "in_progress"
     assert ticket.due_at == ticket.resolution_due
+
+
+# Actions ---------------------------------------------------------------------------
+
+
+def act(client, action, tickets, **extra):
+    return client.post(
+        DESK,
+        {"action": action, "_selected_action": [t.pk for t in tickets], **extra},
+        follow=True,
+    )
+
+
+def test_status_actions_follow_the_allowed_moves(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+
+    act(client, "mark_resolved", [ticket])
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+
+    response = act(client, "mark_waiting_customer", [ticket])
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"  # not a move support may make
+    assert ticket.number in response.content.decode()  # said why, per ticket
+
+    act(client, "mark_closed", [ticket])
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+
+
+def test_the_change_form_offers_only_the_allowed_statuses(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    services.ticket_status_change(ticket=ticket, status="resolved", actor=None)
+
+    form = client.get(f"{DESK}{ticket.pk}/change/").context["adminform"].form
+
+    assert [value for value, _label in form.fields["status"].choices] == [
+        "in_progress",
+        "resolved",
+        "closed",
+    ]
+
+
+def test_escalation_from_the_list_moves_to_the_profile_queue(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+
+    act(client, "escalate", [ticket])
+
+    ticket.refresh_from_db()
+    assert ticket.queue.code == "internet_l2"
+    assert ticket.status == "escalated"
+
+
+def test_a_manager_has_no_actions_that_change_tickets(tickets):
+    client = signed_in(employee(roles.MANAGERS))
+
+    response = client.get(DESK)
+
+    assert response.context["action_form"] is None  # no action is theirs
+    act(client, "mark_closed", [tickets["tv"]])
+    tickets["tv"].refresh_from_db()
+    assert tickets["tv"].status != "closed"
+
+
+def test_assigning_offers_the_queue_agents_and_gives_the_tickets(tickets):
+    supervisor = employee(roles.SUPERVISORS, supervisor_of=["first_line"])
+    colleague = employee(roles.AGENTS, "first_line")
+    outsider = employee(roles.AGENTS, "tv_video")
+    client = signed_in(supervisor)
+    ticket = tickets["internet"]
+
+    page = act(client, "assign", [ticket])
+    offered = list(page.context["agents"])
+    assert colleague in offered
+    assert outsider not in offered
+
+    act(client, "assign", [ticket], agent=outsider.pk, apply="1")
+    ticket.refresh_from_db()
+    assert ticket.assignee is None  # not an agent of this queue
+
+    act(client, "assign", [ticket], agent=colleague.pk, apply="1")
+    ticket.refresh_from_db()
+    assert ticket.assignee == colleague
+    event = ticket.events.get(kind=TicketEvent.Kind.ASSIGNED)
+    assert event.actor == supervisor
