@@ -149,12 +149,14 @@ def reference_data(db):
     from accounts.reference import service_types_ensure
     from tickets.models import Category, SpecialistQueue, Topic
     from tickets.reference import reference_ensure, routing_reference_ensure
+    from tickets.roles import roles_ensure
 
     service_types_ensure(ServiceType)
     reference_ensure(
         queue_model=SpecialistQueue, category_model=Category, topic_model=Topic
     )
     routing_reference_ensure(apps.get_model)
+    roles_ensure(apps.get_model)
 
 
 @pytest.fixture

@@ -6,22 +6,28 @@ desk issue; here staff can see tickets and managers edit topics and queues.
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import DeskReplyForm
 from .models import (
     Attachment,
     Callback,
+    CannedReply,
     Category,
     Message,
     Notification,
@@ -36,9 +42,11 @@ from .models import (
 from .services import (
     STATUS_TRANSITIONS,
     TicketError,
+    canned_reply_render,
     notification_resend,
     ticket_assign,
     ticket_escalate,
+    ticket_reply_create,
     ticket_status_change,
     ticket_take,
 )
@@ -107,6 +115,13 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         ),
         (_("Then"), {"fields": ("queue", "priority")}),
     )
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "order", "is_active")
+    list_editable = ("order", "is_active")
+    search_fields = ("title", "body")
 
 
 @admin.register(WorkCalendarDay)
@@ -351,10 +366,54 @@ def sla_state(ticket) -> str:
 
 
 SLA_LABELS = {
-    "breached": (_("breached"), "#b42318", "#fff"),
-    "soon": (_("due soon"), "#f5c542", "#1f1f1f"),
-    "on_time": (_("on time"), "#1a7f37", "#fff"),
+    "breached": _("breached"),
+    "soon": _("due soon"),
+    "on_time": _("on time"),
 }
+
+
+def _version(ticket_updated_at) -> str:
+    return ticket_updated_at.isoformat() if ticket_updated_at else ""
+
+
+class TicketDeskForm(forms.ModelForm):
+    """The ticket form of the desk; it notices a change made meanwhile.
+
+    The page carries the ticket's version (when it last changed). If someone
+    else changed the ticket since, saving is refused with a warning, and the
+    form keeps what this agent typed; saving again means "mine over theirs".
+    """
+
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Ticket
+        fields = ("status", "priority", "queue", "planned_fix_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = _version(self.instance.updated_at)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            return data
+        current = _version(
+            Ticket.objects.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if data.get("seen_version") and data["seen_version"] != current:
+            self.data = self.data.copy()
+            self.data["seen_version"] = current  # the next save overwrites
+            raise forms.ValidationError(
+                _(
+                    "Someone changed this ticket after you opened it. Open it in "
+                    "another tab to see their changes; save again to keep yours."
+                ),
+                code="changed_meanwhile",
+            )
+        return data
 
 
 @admin.register(Ticket)
@@ -389,6 +448,7 @@ class TicketAdmin(admin.ModelAdmin):
         "client_category",
         "reply_channel",
     )
+    form = TicketDeskForm
     actions = (
         "take",
         "assign",
@@ -444,7 +504,16 @@ class TicketAdmin(admin.ModelAdmin):
     fieldsets = (
         (
             None,
-            {"fields": ("number", "status", "priority", "queue", "planned_fix_date")},
+            {
+                "fields": (
+                    "number",
+                    "status",
+                    "priority",
+                    "queue",
+                    "planned_fix_date",
+                    "seen_version",
+                )
+            },
         ),
         (
             _("Subscriber"),
@@ -506,15 +575,11 @@ class TicketAdmin(admin.ModelAdmin):
         state = sla_state(ticket)
         if not state:
             return "—"
-        label, background, colour = SLA_LABELS[state]
         return format_html(
-            '<span style="white-space: nowrap">{}</span> '
-            '<span style="background: {}; color: {}; padding: 1px 6px; '
-            'border-radius: 3px; white-space: nowrap">{}</span>',
+            '<span class="sla-date">{}</span> <span class="sla sla-{}">{}</span>',
             date_format(timezone.localtime(ticket.due_at), "SHORT_DATETIME_FORMAT"),
-            background,
-            colour,
-            label,
+            state,
+            SLA_LABELS[state],
         )
 
     def has_delete_permission(self, request, obj=None):
@@ -531,9 +596,95 @@ class TicketAdmin(admin.ModelAdmin):
         ):
             raise Http404
 
+    class Media:
+        css = {"all": ("tickets/desk.css",)}
+        js = ("tickets/desk.js",)
+
+    def get_urls(self):
+        reply = path(
+            "<path:object_id>/reply/",
+            self.admin_site.admin_view(self.reply_view),
+            name="tickets_ticket_reply",
+        )
+        return [reply, *super().get_urls()]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._visible_or_404(request, object_id)
+        ticket = self.get_queryset(request).get(pk=object_id)
+        extra_context = {**(extra_context or {}), **self._desk_context(request, ticket)}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _desk_context(self, request, ticket, reply_form=None):
+        """The subscriber card, the whole conversation and the reply form."""
+        subscriber = ticket.subscriber
+        accounts = (
+            subscriber.accounts.prefetch_related(
+                "services__service_type", "services__tariff"
+            )
+            if subscriber
+            else []
+        )
+        earlier = (
+            Ticket.objects.for_staff(request.user)
+            .filter(subscriber=subscriber)
+            .exclude(pk=ticket.pk)
+            .select_related("topic")
+            .order_by("-created_at")[:5]
+            if subscriber
+            else []
+        )
+        history = sorted(
+            [
+                *ticket.messages.select_related("author"),
+                *ticket.events.select_related("actor", "from_queue").exclude(
+                    kind=TicketEvent.Kind.MESSAGE
+                ),
+            ],
+            key=lambda item: (item.created_at, item.pk),
+        )
+        replies = [
+            (reply, canned_reply_render(reply=reply, ticket=ticket, agent=request.user))
+            for reply in CannedReply.objects.filter(is_active=True)
+        ]
+        return {
+            "desk_ticket": ticket,
+            "desk_accounts": accounts,
+            "desk_earlier": earlier,
+            "desk_history": history,
+            "desk_canned": replies,
+            "desk_reply_form": reply_form or DeskReplyForm(),
+            "desk_can_reply": self.has_change_permission(request, ticket),
+        }
+
+    def reply_view(self, request, object_id):
+        """Support's public reply (the subscriber is told) or internal note."""
+        ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        change_url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        form = DeskReplyForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    self.message_user(request, error, messages.ERROR)
+            return redirect(change_url)
+        internal = form.cleaned_data["internal"]
+        ticket_reply_create(
+            ticket=ticket,
+            agent=request.user,
+            body=form.cleaned_data["body"],
+            internal=internal,
+        )
+        self.message_user(
+            request,
+            _("The note is saved.")
+            if internal
+            else _("The reply is sent to the subscriber."),
+            messages.SUCCESS,
+        )
+        return redirect(change_url)
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible_or_404(request, object_id)

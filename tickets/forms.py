@@ -523,3 +523,16 @@ class GuestCodeForm(PortalFormMixin, forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}
         ),
     )
+
+
+class DeskReplyForm(forms.Form):
+    """Support's answer on the desk's ticket page: public, or an internal note."""
+
+    body = TextField(
+        label=_("Reply"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 10000}),
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note (the subscriber does not see it)"), required=False
+    )

@@ -847,3 +847,30 @@ class Callback(models.Model):
 
     def __str__(self):
         return f"{self.ticket}: {self.phone}"
+
+
+class CannedReply(models.Model):
+    """A ready answer agents start from; placeholders are filled per ticket.
+
+    ``{name}`` the subscriber's name, ``{number}`` the ticket number,
+    ``{agent}`` the agent's name, ``{due}`` the resolution deadline.
+    """
+
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {name} the subscriber, {number} the ticket, {agent} "
+            "you, {due} the resolution deadline."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title

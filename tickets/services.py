@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import smtplib
 from collections import OrderedDict
@@ -18,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Consent, Language, PersonalAccount, ReplyChannel
@@ -502,6 +504,21 @@ def ticket_reply_create(*, ticket: Ticket, agent, body: str, internal=False) -> 
         context={"message_id": message.pk},
     )
     return message
+
+
+_PLACEHOLDER = re.compile(r"\{(name|number|agent|due)\}")
+
+
+def canned_reply_render(*, reply, ticket: Ticket, agent) -> str:
+    """The canned reply's text for this ticket, its placeholders filled."""
+    due = ticket.resolution_due
+    values = {
+        "name": ticket.contact_name,
+        "number": ticket.number,
+        "agent": agent.get_full_name() or agent.get_username(),
+        "due": date_format(timezone.localtime(due), "DATE_FORMAT") if due else "",
+    }
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], reply.body)
 
 
 def ticket_assign(*, tickets, agent, actor) -> int:

@@ -164,3 +164,51 @@ def test_ticket_pages_have_no_serious_accessibility_violations(page, subscriber)
     for path in ("/tickets/", ticket.get_absolute_url()):
         page.goto(path)
         assert axe_violations(page) == [], path
+
+
+def test_an_agent_takes_and_answers_a_ticket_and_the_subscriber_reads_it(
+    page, subscriber
+):
+    from django.contrib.auth.models import Group
+
+    from tickets import roles
+    from tickets.models import QueueMembership, SpecialistQueue
+    from tickets.services import ticket_route
+
+    ticket = TicketFactory(author=subscriber, account_number="100000000001")
+    ticket_route(ticket_id=ticket.pk)
+    agent = UserFactory(
+        subscriber=None,
+        is_staff=True,
+        username="agent.petrov",
+        full_name="Пётр Агентов",
+    )
+    agent.groups.add(Group.objects.get(name=roles.AGENTS))
+    QueueMembership.objects.create(
+        queue=SpecialistQueue.objects.get(code="first_line"), user=agent
+    )
+    answer = "Мы перезапустили порт на коммутаторе. Проверьте, пожалуйста, связь."
+
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill("agent.petrov")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto("/admin/tickets/ticket/")
+    row = page.get_by_role("row", name=re.compile(ticket.number))
+    row.get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option(
+        label="Взять в работу: назначить на меня"
+    )
+    page.get_by_role("button", name="Выполнить").click()
+    expect(page.get_by_text("Теперь ваше 1 обращение.")).to_be_visible()
+    page.get_by_role("link", name=ticket.number).click()
+    page.get_by_label("Ответ", exact=True).fill(answer)
+    page.get_by_role("button", name="Отправить").click()
+    expect(page.get_by_text("Ответ отправлен абоненту.")).to_be_visible()
+    expect(page.locator("#desk-history")).to_contain_text(answer)
+
+    page.context.clear_cookies()
+    _sign_in(page, subscriber)
+    page.goto(f"/tickets/{ticket.number}/")
+    expect(page.get_by_text(answer)).to_be_visible()
+    expect(page.get_by_text("В работе").first).to_be_visible()

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.tests.factories import UserFactory
+from portal.models import SmsMessage
 from tickets import roles, services
 from tickets.models import (
     Notification,
@@ -327,3 +328,169 @@ def test_assigning_offers_the_queue_agents_and_gives_the_tickets(tickets):
     assert ticket.assignee == colleague
     event = ticket.events.get(kind=TicketEvent.Kind.ASSIGNED)
     assert event.actor == supervisor
+
+
+# Two agents, one ticket -----------------------------------------------------------
+
+
+def change_data(page, **overrides):
+    """What the browser sends back from the change page, with ``overrides``."""
+    form = page.context["adminform"].form
+    data = {
+        name: form[name].value() if form[name].value() is not None else ""
+        for name in form.fields
+    }
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    data.update(overrides)
+    return data
+
+
+def test_saving_a_ticket_changed_meanwhile_warns_instead_of_overwriting(tickets):
+    first = signed_in(employee(roles.AGENTS, "first_line"))
+    second_agent = employee(roles.AGENTS, "first_line")
+    ticket = tickets["internet"]
+    change = f"{DESK}{ticket.pk}/change/"
+    opened = first.get(change)
+
+    # Meanwhile the other agent takes the ticket and raises its priority.
+    services.ticket_take(
+        tickets=Ticket.objects.filter(pk=ticket.pk), agent=second_agent
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(priority=Ticket.Priority.URGENT)
+    ticket.refresh_from_db()
+    services.ticket_reply_create(ticket=ticket, agent=second_agent, body="Смотрю")
+
+    response = first.post(change, change_data(opened, priority=Ticket.Priority.LOW))
+
+    assert response.status_code == 200
+    assert "changed_meanwhile" in [
+        error.code
+        for error in response.context["adminform"].form.non_field_errors().as_data()
+    ]
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.URGENT  # nothing overwritten
+    # Saving again, knowingly, keeps this agent's change.
+    # (The status moved meanwhile: the form shows it; the agent keeps the new one.)
+    again = first.post(
+        change,
+        change_data(response, priority=Ticket.Priority.LOW, status="in_progress"),
+    )
+    assert again.status_code == 302, again.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.LOW
+
+
+def test_an_unchanged_ticket_saves_at_once(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    change = f"{DESK}{ticket.pk}/change/"
+
+    response = client.post(
+        change, change_data(client.get(change), priority=Ticket.Priority.HIGH)
+    )
+
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.HIGH
+
+
+# The ticket page: card, conversation, reply -------------------------------------
+
+
+def test_the_ticket_page_shows_the_subscriber_card_and_the_whole_conversation(
+    django_capture_on_commit_callbacks,
+):
+    from accounts.tests.factories import (
+        PersonalAccountFactory,
+        ServiceFactory,
+        UserFactory,
+    )
+
+    user = UserFactory()
+    account = PersonalAccountFactory(subscriber=user.subscriber, city="Казань")
+    ServiceFactory(account=account, number="kazan-login")
+    earlier = TicketFactory(author=user, account_number=account.number)
+    ticket = TicketFactory(author=user, account_number=account.number)
+    services.ticket_route(ticket_id=ticket.pk)
+    agent = employee(roles.AGENTS, "first_line")
+    services.ticket_reply_create(ticket=ticket, agent=agent, body="Публичный ответ")
+    services.ticket_reply_create(
+        ticket=ticket, agent=agent, body="Заметка для своих", internal=True
+    )
+
+    html = signed_in(agent).get(f"{DESK}{ticket.pk}/change/").content.decode()
+
+    assert user.subscriber.name in html
+    assert account.number in html
+    assert "kazan-login" in html
+    assert earlier.number in html
+    history = html.split('id="desk-history"')[1].split("</ol>")[0]
+    assert ticket.body in history
+    assert history.index("Публичный ответ") < history.index("Заметка для своих")
+    assert 'class="desk-note"' in history
+
+
+def test_a_reply_from_the_desk_reaches_the_subscriber_once(
+    tickets, django_capture_on_commit_callbacks, mailoutbox
+):
+    agent = employee(roles.AGENTS, "first_line")
+    client = signed_in(agent)
+    ticket = tickets["internet"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{DESK}{ticket.pk}/reply/", {"body": "Мастер придёт завтра"}
+        )
+
+    assert response.status_code == 302
+    assert ticket.messages.get().kind == "reply"
+    assert SmsMessage.objects.filter(text__contains=ticket.number).count() == 1
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is not None
+
+
+def test_an_internal_note_from_the_desk_tells_nobody(
+    tickets, django_capture_on_commit_callbacks, mailoutbox
+):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    before = Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{DESK}{ticket.pk}/reply/", {"body": "Порт 12 мигает", "internal": "on"}
+        )
+
+    assert ticket.messages.get().kind == "note"
+    assert Notification.objects.count() == before
+    assert mailoutbox == []
+
+
+def test_nobody_replies_to_a_ticket_they_cannot_change(tickets):
+    other_queue = signed_in(employee(roles.AGENTS, "tv_video"))
+    manager = signed_in(employee(roles.MANAGERS))
+    ticket = tickets["internet"]
+    reply = f"{DESK}{ticket.pk}/reply/"
+
+    assert other_queue.post(reply, {"body": "Чужое"}).status_code == 404
+    assert manager.post(reply, {"body": "Руководитель"}).status_code == 403
+    assert not ticket.messages.exists()
+
+
+def test_canned_replies_are_offered_with_the_placeholders_filled(tickets):
+    from tickets.models import CannedReply
+
+    CannedReply.objects.create(
+        title="Выезд", body="Здравствуйте, {name}! По обращению {number} — {agent}."
+    )
+    agent = employee(roles.AGENTS, "first_line")
+    ticket = tickets["internet"]
+
+    html = signed_in(agent).get(f"{DESK}{ticket.pk}/change/").content.decode()
+
+    expected = f"Здравствуйте, {ticket.contact_name}! По обращению {ticket.number}"
+    assert expected in html
+    assert "{name}" not in html.split('id="desk-canned"')[1]
