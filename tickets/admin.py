@@ -5,14 +5,15 @@ desk issue; here staff can see tickets and managers edit topics and queues.
 """
 
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,6 +23,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from accounts.validators import account_number_normalise, russian_phone_normalise
+from portal.pagination import EstimatedCountPaginator
 
 from .forms import DeskReplyForm
 from .models import (
@@ -372,6 +376,9 @@ SLA_LABELS = {
 }
 
 
+TICKET_NUMBER = re.compile(r"[A-Za-z]?\d{4}-\d{7,8}")
+
+
 def _version(ticket_updated_at) -> str:
     return ticket_updated_at.isoformat() if ticket_updated_at else ""
 
@@ -449,6 +456,10 @@ class TicketAdmin(admin.ModelAdmin):
         "reply_channel",
     )
     form = TicketDeskForm
+    # No COUNT(*) over the whole table per page view (see portal.pagination).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
     actions = (
         "take",
         "assign",
@@ -468,7 +479,6 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ("topic", "service_type", "queue", "assignee")
     # The next deadline first; tickets without one (resolved, closed) last.
     ordering = (F("due_at").asc(nulls_last=True), "-created_at")
-    date_hierarchy = "created_at"
     readonly_fields = (
         "number",
         "subscriber",
@@ -581,6 +591,35 @@ class TicketAdmin(admin.ModelAdmin):
             state,
             SLA_LABELS[state],
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by what the agent typed: a ticket number, a personal account
+        number, an e-mail or a phone finds by its index; other words by the
+        name and the text (slower on a large desk)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if TICKET_NUMBER.fullmatch(term):
+            return queryset.filter(number=term.upper()), False
+        if "@" in term:
+            return queryset.filter(contact_email__iexact=term), False
+        try:
+            return queryset.filter(account_number=account_number_normalise(term)), False
+        except ValidationError:
+            pass
+        try:
+            return queryset.filter(contact_phone=russian_phone_normalise(term)), False
+        except ValidationError:
+            pass
+        words = Q()
+        for word in term.split()[:5]:
+            # SQLite folds the case of Latin letters only: try the usual forms.
+            spellings = {word, word.lower(), word.capitalize(), word.upper()}
+            matches = Q()
+            for form in spellings:
+                matches |= Q(contact_name__icontains=form) | Q(body__icontains=form)
+            words &= matches
+        return queryset.filter(words), False
 
     def has_delete_permission(self, request, obj=None):
         # A ticket is history: it is closed, never deleted from the desk.

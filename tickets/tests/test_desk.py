@@ -494,3 +494,101 @@ def test_canned_replies_are_offered_with_the_placeholders_filled(tickets):
     expected = f"Здравствуйте, {ticket.contact_name}! По обращению {ticket.number}"
     assert expected in html
     assert "{name}" not in html.split('id="desk-canned"')[1]
+
+
+def test_the_list_costs_the_same_queries_for_3_or_30_tickets(
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    for _n in range(3):
+        routed_ticket("first_line")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(DESK).status_code == 200
+    for _n in range(27):
+        routed_ticket("first_line")
+
+    with django_assert_num_queries(len(few)):
+        response = client.get(DESK)
+
+    assert len(response.context["cl"].result_list) == 30
+
+
+def test_a_large_list_is_not_counted_row_by_row(require_postgres, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.pagination import EstimatedCountPaginator
+
+    client = signed_in(employee(roles.MANAGERS))
+    for _n in range(3):
+        routed_ticket("first_line")
+    # What a million rows does: the planner's estimate is above the threshold.
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 1)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DESK)
+
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert any(q["sql"].startswith("EXPLAIN") for q in queries)
+    assert response.context["cl"].result_count >= 1
+
+
+# Sample data at scale -------------------------------------------------------------
+
+
+def test_sample_data_spreads_tickets_the_way_a_desk_has_them():
+    import io
+
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command("desk_sample_data", tickets=10)
+        return
+    call_command("desk_sample_data", tickets=2000, stdout=io.StringIO())
+
+    tickets = Ticket.objects.filter(number__startswith="S")
+    assert tickets.count() == 2000
+    assert tickets.values("queue").distinct().count() >= 5
+    assert tickets.values("status").distinct().count() >= 5
+    assert not tickets.filter(status__in=["resolved", "closed"], due_at__isnull=False)
+    assert not tickets.exclude(status__in=["resolved", "closed"]).filter(due_at=None)
+    assert TicketEvent.objects.filter(ticket__in=tickets).count() == 4000
+    assert tickets.filter(subscriber__isnull=False).count() == 1400
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["number", "account", "email", "phone", "name", "text"],
+)
+def test_search_finds_a_ticket_by_what_the_agent_has(typed):
+    from accounts.tests.factories import PersonalAccountFactory
+
+    account = PersonalAccountFactory(number="123456789012")
+    ticket = routed_ticket(
+        "first_line",
+        account_number=account.number,
+        contact_name="Кузнецова Ольга",
+        contact_email="olga.k@example.ru",
+        contact_phone="+79161234567",
+        body="Мигает лампочка PON на роутере",
+    )
+    routed_ticket("first_line")  # another ticket that must not be found
+    term = {
+        "number": ticket.number,
+        "account": "1234 5678 9012",
+        "email": "OLGA.K@example.ru",
+        "phone": "8 (916) 123-45-67",
+        "name": "кузнецова",
+        "text": "лампочка PON",
+    }[typed]
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+
+    found = client.get(DESK, {"q": term}).context["cl"].result_list
+
+    assert [row.pk for row in found] == [ticket.pk]

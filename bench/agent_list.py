@@ -1,0 +1,186 @@
+"""Benchmark: the agents' desk with a million tickets in PostgreSQL.
+
+Builds a scratch database (created and dropped here) with ``desk_sample_data``
+(1,000,000 tickets by default), starts gunicorn, signs in an agent of three
+queues and requests over real HTTP, at concurrency 1 and 8:
+
+- the default ticket list (the agent's queues, by deadline);
+- a filtered list (in progress, deadline breached);
+- a search (a ticket number of the agent's queues);
+- a ticket page;
+
+beside two floors measured in the same run on the same table: a minimal
+Django view rendering the 50 newest rows through a plain template, and a
+bare ``ModelAdmin`` changelist of the ticket model (no filters, estimated
+count). It prints p50/p95 of each and, on its last line, the default list's
+p50 as a multiple of the bare changelist's (target: within 2x).
+
+    .venv/bin/python bench/agent_list.py [--tickets 1000000] [--repeat 100]
+"""
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.submit import Browser, free_port, recreate_database, server_env  # noqa: E402
+
+DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_desk"
+PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
+QUEUES = ("first_line", "internet_l2", "business")
+
+
+def measure(port, cookies, path, concurrency, repeat):
+    """p50 and p95 (ms) of GET ``path`` by ``concurrency`` parallel clients."""
+    samples = []
+    lock = threading.Lock()
+
+    def client():
+        browser = Browser(port)
+        browser.cookies = dict(cookies)
+        own = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            status, _headers, _body = browser.request("GET", path)
+            own.append(time.perf_counter() - start)
+            assert status == 200, (path, status)
+        with lock:
+            samples.extend(own)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    samples.sort()
+    p50 = statistics.median(samples) * 1000
+    p95 = samples[int(len(samples) * 0.95) - 1] * 1000
+    return p50, p95
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+    except OSError:
+        print("skipped: needs PostgreSQL at 127.0.0.1:5432")
+        return
+
+    env = server_env(DATABASE)
+    recreate_database(DATABASE)
+    python = sys.executable
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["desk_sample_data", "--tickets", str(args.tickets)],
+    ):
+        started = time.perf_counter()
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"{command[0]}: {time.perf_counter() - started:.0f} s")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from accounts.tests.factories import UserFactory
+    from tickets import roles
+    from tickets.models import QueueMembership, SpecialistQueue, Ticket
+
+    agent = UserFactory(subscriber=None, is_staff=True, username="bench.agent")
+    agent.set_password(PASSWORD)
+    agent.save()
+    agent.groups.add(Group.objects.get(name=roles.AGENTS))
+    for code in QUEUES:
+        QueueMembership.objects.create(
+            queue=SpecialistQueue.objects.get(code=code), user=agent
+        )
+    own = Ticket.objects.filter(queue__code__in=QUEUES)
+    sample = own.order_by("pk")[len(QUEUES) * 1000]
+    print(f"tickets: {Ticket.objects.count()}; in the agent's queues: {own.count()}")
+    connection.close()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(python).with_name("gunicorn")),
+            "bench.server.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        browser = Browser(port)
+        fields, _html = browser.form("/account/login/")
+        status, _h, _b = browser.post(
+            "/account/login/",
+            {**fields, "username": "bench.agent", "password": PASSWORD},
+        )
+        assert status == 302, f"sign-in failed: {status}"
+        cookies = browser.cookies
+        pages = [
+            ("floor: 50 newest rows, plain template", "/bench-newest/"),
+            ("floor: bare ModelAdmin changelist", "/bench-admin/tickets/ticket/"),
+            ("desk: default list", "/admin/tickets/ticket/"),
+            (
+                "desk: filtered list",
+                "/admin/tickets/ticket/?status__exact=in_progress&sla=breached",
+            ),
+            ("desk: search by number", f"/admin/tickets/ticket/?q={sample.number}"),
+            ("desk: ticket page", f"/admin/tickets/ticket/{sample.pk}/change/"),
+        ]
+        for _label, path in pages:  # warm every worker and the caches
+            measure(port, cookies, path, 4, 3)
+        results = {}
+        for concurrency in (1, 8):
+            print(f"-- concurrency {concurrency}")
+            for label, path in pages:
+                p50, p95 = measure(port, cookies, path, concurrency, args.repeat)
+                results[label, concurrency] = p50
+                print(f"{label:<42} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+        for concurrency in (1, 8):
+            ratio = (
+                results["desk: default list", concurrency]
+                / results["floor: bare ModelAdmin changelist", concurrency]
+            )
+            print(
+                f"default list p50 / bare changelist p50 at concurrency "
+                f"{concurrency}: {ratio:.2f}x (target: within 2x)"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        recreate_database(DATABASE)
+
+
+if __name__ == "__main__":
+    main()
