@@ -1,7 +1,8 @@
-"""Tickets and their reference data in the admin.
+"""The support desk: tickets, their reference data and routing in the admin.
 
-The agents' desk (queues per agent, actions, replies) is built on this by the
-desk issue; here staff can see tickets and managers edit topics and queues.
+Each employee sees the tickets of their queues (``Ticket.objects.for_staff``);
+the ticket list is ordered by the next deadline, the actions and the reply
+form call the services. Managers edit topics, queues, rules and the calendar.
 """
 
 import datetime
