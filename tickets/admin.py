@@ -47,6 +47,7 @@ from .models import (
 from .services import (
     STATUS_TRANSITIONS,
     TicketError,
+    callback_record,
     canned_reply_render,
     notification_resend,
     ticket_assign,
@@ -57,6 +58,26 @@ from .services import (
 )
 
 User = get_user_model()
+
+
+class VisibleOr404Mixin:
+    """A row outside the employee's queryset is 404 on every page of it,
+    not the admin's redirect with "does not exist"."""
+
+    def _visible_or_404(self, request, object_id):
+        if (
+            object_id is not None
+            and not self.get_queryset(request).filter(pk=object_id).exists()
+        ):
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
 
 class QueueMembershipInline(admin.TabularInline):
@@ -137,7 +158,7 @@ class WorkCalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     """Every message the portal sent or tried to send; failed ones with the error."""
 
     list_display = (
@@ -204,12 +225,52 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Callback)
-class CallbackAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "ticket", "queue", "phone", "status", "attempts")
+class CallbackAdmin(VisibleOr404Mixin, admin.ModelAdmin):
+    """The call-back list: whom to call, how often they were tried, the outcome."""
+
+    list_display = (
+        "created_at",
+        "ticket",
+        "queue",
+        "phone",
+        "status",
+        "attempts",
+        "note",
+    )
     list_filter = ("status", "queue")
     search_fields = ("=ticket__number", "phone")
     list_select_related = ("ticket", "queue")
-    readonly_fields = ("ticket", "queue", "phone", "created_at")
+    readonly_fields = ("ticket", "queue", "phone", "created_at", "done_at")
+    ordering = ("status", "created_at")
+    actions = ("reached", "not_reached")
+
+    def has_add_permission(self, request):
+        return False
+
+    def _record(self, request, queryset, *, reached):
+        counted = sum(
+            callback_record(callback_id=pk, agent=request.user, reached=reached)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d call recorded.", "%(count)d calls recorded.", counted)
+            % {"count": counted},
+            messages.SUCCESS if counted else messages.WARNING,
+        )
+
+    @admin.action(description=_("Called: reached"), permissions=["change"])
+    def reached(self, request, queryset):
+        self._record(request, queryset, reached=True)
+
+    @admin.action(
+        description=_(
+            "Called: not reached (after three tries the subscriber gets an SMS)"
+        ),
+        permissions=["change"],
+    )
+    def not_reached(self, request, queryset):
+        self._record(request, queryset, reached=False)
 
     def get_queryset(self, request):
         return (
@@ -425,7 +486,7 @@ class TicketDeskForm(forms.ModelForm):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     """The support desk: each employee sees the tickets of their queues.
 
     The restriction (``Ticket.objects.for_staff``) holds for the list, search,
@@ -629,13 +690,6 @@ class TicketAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_staff(request.user)
 
-    def _visible_or_404(self, request, object_id):
-        if (
-            object_id is not None
-            and not self.get_queryset(request).filter(pk=object_id).exists()
-        ):
-            raise Http404
-
     class Media:
         css = {"all": ("tickets/desk.css",)}
         js = ("tickets/desk.js",)
@@ -725,10 +779,6 @@ class TicketAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect(change_url)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._visible_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

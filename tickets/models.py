@@ -675,6 +675,7 @@ class TicketEvent(models.Model):
         VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
         SLA_BREACHED = "sla_breached", _("deadline missed")
         ASSIGNED = "assigned", _("taken by a specialist")
+        CALLBACK = "callback", _("call-back")
         STATUS = "status", _("status changed")
         MESSAGE = "message", _("message added")
         REOPENED = "reopened", _("reopened")

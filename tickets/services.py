@@ -555,6 +555,63 @@ def ticket_assign(*, tickets, agent, actor) -> int:
     return assigned
 
 
+CALLBACK_ATTEMPTS = 3
+
+
+def callback_record(*, callback_id: int, agent, reached: bool, note: str = "") -> bool:
+    """Record the outcome of a call to the subscriber; return whether it counted.
+
+    Reached: the call-back is done and is the ticket's first response if it
+    had none. Not reached: one more attempt; after three the call-back is
+    closed as not reached and the ticket waits for the subscriber, who is
+    told by SMS. A call-back already done is left alone (False).
+    """
+    with transaction.atomic():
+        callback = (
+            Callback.objects.select_for_update()
+            .filter(pk=callback_id, status=Callback.Status.PENDING)
+            .first()
+        )
+        if callback is None:
+            return False
+        callback.attempts += 1
+        if note:
+            callback.note = note[:255]
+        now = timezone.now()
+        given_up = not reached and callback.attempts >= CALLBACK_ATTEMPTS
+        if reached:
+            callback.status = Callback.Status.REACHED
+        elif given_up:
+            callback.status = Callback.Status.NOT_REACHED
+        if reached or given_up:
+            callback.done_at = now
+        callback.save(update_fields=["attempts", "note", "status", "done_at"])
+        ticket = Ticket.objects.select_for_update(no_key=True).get(
+            pk=callback.ticket_id
+        )
+        outcome = _("reached") if reached else _("not reached")
+        _event(
+            ticket,
+            TicketEvent.Kind.CALLBACK,
+            actor=agent,
+            note=f"{outcome} ({callback.attempts}): {note}"[:255],
+        )
+        if reached and ticket.first_response_at is None:
+            ticket.first_response_at = now
+            ticket.due_at = ticket.next_due()
+            ticket.save(update_fields=["first_response_at", "due_at", "updated_at"])
+        if (
+            given_up
+            and ticket.status in STATUS_TRANSITIONS
+            and (Ticket.Status.WAITING_CUSTOMER in STATUS_TRANSITIONS[ticket.status])
+        ):
+            # The status change tells the subscriber by SMS, with the link.
+            ticket_status_change(
+                ticket=ticket, status=Ticket.Status.WAITING_CUSTOMER, actor=agent
+            )
+    return True
+
+
 def ticket_take(*, tickets, agent) -> int:
     """Assign unassigned open tickets to ``agent``; return how many they got.
 

@@ -592,3 +592,75 @@ def test_search_finds_a_ticket_by_what_the_agent_has(typed):
     found = client.get(DESK, {"q": term}).context["cl"].result_list
 
     assert [row.pk for row in found] == [ticket.pk]
+
+
+# The call-back list ----------------------------------------------------------------
+
+
+def test_three_unanswered_calls_close_the_call_back_and_tell_the_subscriber(
+    tickets, django_capture_on_commit_callbacks
+):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]  # answered by phone: it is on the list
+    callback = ticket.callbacks.get()
+    SmsMessage.objects.all().delete()
+
+    for attempt in (1, 2, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/admin/tickets/callback/",
+                {"action": "not_reached", "_selected_action": [callback.pk]},
+            )
+        assert response.status_code == 302
+        callback.refresh_from_db()
+        assert callback.attempts == attempt
+
+    assert callback.status == "not_reached"
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting_customer"
+    assert ticket.events.filter(kind=TicketEvent.Kind.CALLBACK).count() == 3
+    [sms] = SmsMessage.objects.all()
+    assert ticket.number in sms.text
+    # A fourth press does nothing: the call-back is done.
+    client.post(
+        "/admin/tickets/callback/",
+        {"action": "not_reached", "_selected_action": [callback.pk]},
+    )
+    callback.refresh_from_db()
+    assert callback.attempts == 3
+
+
+def test_a_reached_call_is_the_first_response(tickets):
+    agent = employee(roles.AGENTS, "first_line")
+    ticket = tickets["internet"]
+    callback = ticket.callbacks.get()
+
+    assert services.callback_record(
+        callback_id=callback.pk, agent=agent, reached=True, note="Договорились"
+    )
+
+    callback.refresh_from_db()
+    ticket.refresh_from_db()
+    assert callback.status == "reached"
+    assert callback.note == "Договорились"
+    assert ticket.first_response_at is not None
+    assert ticket.due_at == ticket.resolution_due
+
+
+def test_another_queue_call_backs_stay_out_of_reach(tickets):
+    client = signed_in(employee(roles.AGENTS, "tv_video"))
+    foreign = tickets["internet"].callbacks.get()
+
+    client.post(
+        "/admin/tickets/callback/",
+        {"action": "reached", "_selected_action": [foreign.pk]},
+    )
+
+    foreign.refresh_from_db()
+    assert foreign.status == "pending"
+    assert (
+        client.get(f"/admin/tickets/callback/{foreign.pk}/change/").status_code == 404
+    )
+    notification = Notification.objects.filter(ticket=tickets["internet"]).first()
+    page = f"/admin/tickets/notification/{notification.pk}/change/"
+    assert client.get(page).status_code == 404
