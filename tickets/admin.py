@@ -702,13 +702,12 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         )
         return [reply, *super().get_urls()]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._visible_or_404(request, object_id)
-        ticket = self.get_queryset(request).get(pk=object_id)
-        extra_context = {**(extra_context or {}), **self._desk_context(request, ticket)}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            context.update(self._desk_context(request, obj))
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
-    def _desk_context(self, request, ticket, reply_form=None):
+    def _desk_context(self, request, ticket):
         """The subscriber card, the whole conversation and the reply form."""
         subscriber = ticket.subscriber
         accounts = (
@@ -746,7 +745,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             "desk_earlier": earlier,
             "desk_history": history,
             "desk_canned": replies,
-            "desk_reply_form": reply_form or DeskReplyForm(),
+            "desk_reply_form": DeskReplyForm(),
             "desk_can_reply": self.has_change_permission(request, ticket),
         }
 

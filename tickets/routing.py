@@ -84,7 +84,6 @@ def routing_table() -> dict:
 class Route:
     queue: SpecialistQueue
     priority: int
-    reason: str
 
 
 def route_choose(ticket, topic: Topic) -> Route:
@@ -96,21 +95,21 @@ def route_choose(ticket, topic: Topic) -> Route:
     text = f"{ticket.body}\n{ticket.claim_demands}".casefold()
     for rule in table["rules"]:
         if rule.matches(ticket, city=city, region=region, text=text):
-            return Route(rule.queue, rule.priority, rule.name)
+            return Route(rule.queue, rule.priority)
     queues = table["queues"]
     business = queues.get(BUSINESS_QUEUE)
     legal = ticket.client_category == ClientCategory.LEGAL_ENTITY
     if legal and business is not None and business.is_active:
-        return Route(business, Priority.NORMAL, "legal entity")
+        return Route(business, Priority.NORMAL)
     default = table["by_pk"].get(topic.default_queue_id)
     if default is not None and default.is_active:
-        return Route(default, Priority.NORMAL, "topic")
+        return Route(default, Priority.NORMAL)
     fallback = queues.get(settings.PORTAL_DEFAULT_QUEUE)
     if fallback is None:
         raise SpecialistQueue.DoesNotExist(
             f"PORTAL_DEFAULT_QUEUE {settings.PORTAL_DEFAULT_QUEUE!r} does not exist"
         )
-    return Route(fallback, Priority.NORMAL, "default")
+    return Route(fallback, Priority.NORMAL)
 
 
 def deadlines(ticket, topic: Topic) -> tuple:

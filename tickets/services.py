@@ -995,21 +995,32 @@ def notification_queue(
 
     Return False when a notification with that key exists (already queued).
     """
-    notification, created = Notification.objects.get_or_create(
-        key=key,
-        defaults={
-            "event": event,
-            "channel": channel,
-            "recipient": recipient,
-            "ticket": ticket,
-            "queue": queue,
-            "language": language,
-            "context": context or {},
-            "queued_at": timezone.now(),
-        },
+    return _notification_queue_once(
+        Notification(
+            key=key,
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            ticket=ticket,
+            queue=queue,
+            language=language,
+            context=context or {},
+            queued_at=timezone.now(),
+        )
+    )
+
+
+def _notification_queue_once(notification: Notification) -> bool:
+    defaults = {
+        field.attname: getattr(notification, field.attname)
+        for field in Notification._meta.concrete_fields
+        if field.name not in ("id", "key")
+    }
+    saved, created = Notification.objects.get_or_create(
+        key=notification.key, defaults=defaults
     )
     if created:
-        transaction.on_commit(lambda: notification_publish(ids=[notification.pk]))
+        transaction.on_commit(lambda: notification_publish(ids=[saved.pk]))
     return created
 
 
@@ -1065,15 +1076,7 @@ def _subscriber_notify(ticket: Ticket, event: str, *, ref, context=None) -> None
     for notification in _subscriber_notifications(
         ticket, event, ref=ref, context=context
     ):
-        notification_queue(
-            key=notification.key,
-            event=notification.event,
-            channel=notification.channel,
-            recipient=notification.recipient,
-            ticket=ticket,
-            language=notification.language,
-            context=notification.context,
-        )
+        _notification_queue_once(notification)
 
 
 def _ticket_link(ticket: Ticket) -> str:

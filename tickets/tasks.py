@@ -35,6 +35,14 @@ def ticket_route_task(ticket_id: int) -> int:
 NOTIFICATION_MAX_RETRIES = 6
 
 
+def _retry_delay(retries: int) -> int:
+    """Seconds before the next try of a sending: exponential, full jitter."""
+    factor, maximum = settings.PORTAL_NOTIFICATION_RETRY_BACKOFF
+    return get_exponential_backoff_interval(
+        factor=factor, retries=retries, maximum=maximum, full_jitter=True
+    )
+
+
 @shared_task(
     bind=True,
     max_retries=NOTIFICATION_MAX_RETRIES,
@@ -56,14 +64,7 @@ def notification_send_task(self, notification_id: int) -> bool:
         if self.request.retries >= self.max_retries:
             services.notification_fail(notification_id=notification_id)
             return False
-        factor, maximum = settings.PORTAL_NOTIFICATION_RETRY_BACKOFF
-        countdown = get_exponential_backoff_interval(
-            factor=factor,
-            retries=self.request.retries,
-            maximum=maximum,
-            full_jitter=True,
-        )
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        raise self.retry(exc=exc, countdown=_retry_delay(self.request.retries)) from exc
     except Exception:
         services.notification_fail(notification_id=notification_id)
         raise
@@ -84,13 +85,8 @@ def notification_send_batch_task(notification_ids: list[int]) -> int:
             sent += services.notification_send(notification_id=notification_id)
         except services.NOTIFICATION_TRANSIENT_ERRORS:
             # This attempt counts as the first: the retries follow.
-            factor, maximum = settings.PORTAL_NOTIFICATION_RETRY_BACKOFF
             notification_send_task.apply_async(
-                (notification_id,),
-                countdown=get_exponential_backoff_interval(
-                    factor=factor, retries=0, maximum=maximum, full_jitter=True
-                ),
-                retries=1,
+                (notification_id,), countdown=_retry_delay(0), retries=1
             )
         except Exception:
             services.notification_fail(notification_id=notification_id)
