@@ -212,3 +212,57 @@ def test_an_agent_takes_and_answers_a_ticket_and_the_subscriber_reads_it(
     page.goto(f"/tickets/{ticket.number}/")
     expect(page.get_by_text(answer)).to_be_visible()
     expect(page.get_by_text("В работе").first).to_be_visible()
+
+
+def test_a_supervisor_assigns_a_ticket_and_an_agent_records_a_call(page, subscriber):
+    from django.contrib.auth.models import Group
+
+    from tickets import roles
+    from tickets.models import QueueMembership, SpecialistQueue
+    from tickets.services import ticket_route
+
+    ticket = TicketFactory(
+        author=subscriber,
+        account_number="100000000001",
+        reply_channel="phone",
+        contact_phone="+79123456789",
+    )
+    ticket_route(ticket_id=ticket.pk)
+    first_line = SpecialistQueue.objects.get(code="first_line")
+    supervisor = UserFactory(
+        subscriber=None, is_staff=True, username="boss", full_name="Ольга Старшая"
+    )
+    supervisor.groups.add(Group.objects.get(name=roles.SUPERVISORS))
+    QueueMembership.objects.create(queue=first_line, user=supervisor, role="supervisor")
+    agent = UserFactory(
+        subscriber=None, is_staff=True, username="petrov", full_name="Пётр Агентов"
+    )
+    agent.groups.add(Group.objects.get(name=roles.AGENTS))
+    QueueMembership.objects.create(queue=first_line, user=agent)
+
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill("boss")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto("/admin/tickets/ticket/")
+    page.get_by_role("row", name=re.compile(ticket.number)).get_by_role(
+        "checkbox"
+    ).check()
+    page.locator("select[name=action]").select_option(
+        label="Назначить специалисту очереди…"
+    )
+    page.get_by_role("button", name="Выполнить").click()
+    page.get_by_label("Специалист этих очередей").select_option(label="Пётр Агентов")
+    page.get_by_role("button", name="Назначить").click()
+    expect(page.get_by_text("1 обращение назначено: Пётр Агентов.")).to_be_visible()
+
+    page.goto("/admin/tickets/callback/")
+    page.get_by_role("row", name=re.compile(ticket.number)).get_by_role(
+        "checkbox"
+    ).check()
+    page.locator("select[name=action]").select_option(label="Позвонили: дозвонились")
+    page.get_by_role("button", name="Выполнить").click()
+    expect(page.get_by_text("1 звонок записан.")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert ticket.first_response_at is not None
