@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 from accounts.validators import account_number_normalise, russian_phone_normalise
 from portal.pagination import EstimatedCountPaginator
 
-from .forms import DeskReplyForm
+from .forms import DeskCallbackForm, DeskReplyForm, DeskVisitForm
 from .models import (
     Attachment,
     Callback,
@@ -55,6 +55,7 @@ from .services import (
     ticket_reply_create,
     ticket_status_change,
     ticket_take,
+    ticket_visit_schedule,
 )
 
 User = get_user_model()
@@ -233,14 +234,22 @@ class CallbackAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         "ticket",
         "queue",
         "phone",
+        "preferred_time",
         "status",
         "attempts",
         "note",
     )
-    list_filter = ("status", "queue")
+    list_filter = ("status", "preferred_time", "queue")
     search_fields = ("=ticket__number", "phone")
     list_select_related = ("ticket", "queue")
-    readonly_fields = ("ticket", "queue", "phone", "created_at", "done_at")
+    readonly_fields = (
+        "ticket",
+        "queue",
+        "phone",
+        "preferred_time",
+        "created_at",
+        "done_at",
+    )
     ordering = ("status", "created_at")
     actions = ("reached", "not_reached")
 
@@ -536,6 +545,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         "=account_number",
         "contact_email",
         "contact_phone",
+        "callback_time",
         "contact_name",
     )
     list_select_related = ("topic", "service_type", "queue", "assignee")
@@ -597,6 +607,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
                     "contact_name",
                     "contact_email",
                     "contact_phone",
+                    "callback_time",
                     "reply_channel",
                     "consent",
                 )
@@ -695,20 +706,29 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         js = ("tickets/desk.js",)
 
     def get_urls(self):
-        reply = path(
-            "<path:object_id>/reply/",
-            self.admin_site.admin_view(self.reply_view),
-            name="tickets_ticket_reply",
-        )
-        return [reply, *super().get_urls()]
+        desk = [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(getattr(self, f"{name}_view")),
+                name=f"tickets_ticket_{name}",
+            )
+            for name in ("reply", "visit", "callback")
+        ]
+        return [*desk, *super().get_urls()]
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None:
-            context.update(self._desk_context(request, obj))
+            context.update(
+                {
+                    key: value
+                    for key, value in self._desk_context(request, obj).items()
+                    if key not in context  # a form sent back with its errors
+                }
+            )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def _desk_context(self, request, ticket):
-        """The subscriber card, the whole conversation and the reply form."""
+        """The subscriber card, the whole conversation and the desk's forms."""
         subscriber = ticket.subscriber
         accounts = (
             subscriber.accounts.prefetch_related(
@@ -739,45 +759,108 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             (reply, canned_reply_render(reply=reply, ticket=ticket, agent=request.user))
             for reply in CannedReply.objects.filter(is_active=True)
         ]
+        callback = ticket.callbacks.filter(status=Callback.Status.PENDING).first()
         return {
             "desk_ticket": ticket,
             "desk_accounts": accounts,
             "desk_earlier": earlier,
             "desk_history": history,
             "desk_canned": replies,
-            "desk_reply_form": DeskReplyForm(),
             "desk_can_reply": self.has_change_permission(request, ticket),
+            "desk_reply_form": DeskReplyForm(),
+            "desk_visit_form": DeskVisitForm(
+                initial={"address": ticket.visit_address or ticket.connection_address}
+            ),
+            "desk_time_zone": timezone.get_current_timezone_name(),
+            "desk_callback": callback,
+            "desk_callback_form": DeskCallbackForm(),
         }
 
-    def reply_view(self, request, object_id):
-        """Support's public reply (the subscriber is told) or internal note."""
+    def _desk_post(self, request, object_id, form_class, form_name, act):
+        """Handle a form of the ticket page: ``act(ticket, cleaned_data)`` calls
+        the service and returns the message of success. With an error, the page
+        comes back with the form as typed and the message beside it."""
         ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         change_url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
         if request.method != "POST":
             return redirect(change_url)
-        form = DeskReplyForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, error, messages.ERROR)
-            return redirect(change_url)
-        internal = form.cleaned_data["internal"]
-        ticket_reply_create(
-            ticket=ticket,
-            agent=request.user,
-            body=form.cleaned_data["body"],
-            internal=internal,
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = act(ticket, form.cleaned_data)
+            except TicketError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+                if not self.get_queryset(request).filter(pk=ticket.pk).exists():
+                    # It left the employee's queues (escalated): back to the list.
+                    return redirect("admin:tickets_ticket_changelist")
+                return redirect(change_url)
+        # What is not about a field (the service refused) is said at the top.
+        for error in form.non_field_errors() or [_("Please correct the errors below.")]:
+            self.message_user(request, error, messages.ERROR)
+        request.method = "GET"  # show the page, do not save its main form
+        return self.change_view(
+            request, str(ticket.pk), extra_context={form_name: form}
         )
-        self.message_user(
-            request,
-            _("The note is saved.")
-            if internal
-            else _("The reply is sent to the subscriber."),
-            messages.SUCCESS,
+
+    def reply_view(self, request, object_id):
+        """Support's public reply (the subscriber is told) or internal note."""
+
+        def reply(ticket, data):
+            ticket_reply_create(
+                ticket=ticket,
+                agent=request.user,
+                body=data["body"],
+                internal=data["internal"],
+            )
+            if data["internal"]:
+                return _("The note is saved.")
+            return _("The reply is sent to the subscriber.")
+
+        return self._desk_post(
+            request, object_id, DeskReplyForm, "desk_reply_form", reply
         )
-        return redirect(change_url)
+
+    def visit_view(self, request, object_id):
+        """Schedule a technician visit (escalating to the technicians) or move it."""
+
+        def schedule(ticket, data):
+            ticket_visit_schedule(
+                ticket=ticket,
+                actor=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                address=data["address"],
+                note=data["note"],
+            )
+            return _("The visit is scheduled; the subscriber is told.")
+
+        return self._desk_post(
+            request, object_id, DeskVisitForm, "desk_visit_form", schedule
+        )
+
+    def callback_view(self, request, object_id):
+        """Record a call to the subscriber: reached or not reached."""
+
+        def record(ticket, data):
+            callback = ticket.callbacks.filter(status=Callback.Status.PENDING).first()
+            if callback is None or not callback_record(
+                callback_id=callback.pk,
+                agent=request.user,
+                reached=data["reached"],
+                note=data["note"],
+            ):
+                raise TicketError(
+                    _("This ticket has no call to make any more."), code="no_callback"
+                )
+            return _("The call is recorded.")
+
+        return self._desk_post(
+            request, object_id, DeskCallbackForm, "desk_callback_form", record
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

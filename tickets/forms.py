@@ -1,5 +1,6 @@
 """The feedback form and the ticket page's forms. They validate; views call services."""
 
+import datetime
 import uuid
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +35,7 @@ from portal.forms import (
 )
 
 from .files import attachments_inspect
-from .models import Ticket
+from .models import CallTime, Ticket
 from .services import topics_offered
 
 BODY_MAX = 5000
@@ -188,6 +190,12 @@ class TicketForm(PortalFormMixin, forms.Form):
         help_text=_(
             "By phone: a specialist calls you back, and SMS tell you the status."
         ),
+    )
+    callback_time = forms.ChoiceField(
+        label=_("When to call you"),
+        choices=CallTime.choices,
+        required=False,
+        help_text=_("Your local time. We try to call within this time."),
     )
     contact_name = TextField(
         label=_("Your name"),
@@ -461,6 +469,11 @@ class TicketForm(PortalFormMixin, forms.Form):
             "claim_demands": data.get("claim_demands", ""),
             "claim_answer_form": data.get("claim_answer_form", ""),
             "reply_channel": data["reply_channel"],
+            "callback_time": (
+                data.get("callback_time", "")
+                if data["reply_channel"] == ReplyChannel.PHONE
+                else ""
+            ),
             "contact_name": data["contact_name"],
             "contact_email": data.get("contact_email", ""),
             "contact_phone": data.get("contact_phone", ""),
@@ -536,3 +549,75 @@ class DeskReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (the subscriber does not see it)"), required=False
     )
+
+
+class DeskVisitForm(forms.Form):
+    """A technician visit's slot, in the desk's time zone."""
+
+    prefix = "visit"
+
+    day = forms.DateField(
+        label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends = forms.TimeField(
+        label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    address = TextField(
+        label=_("Address"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave empty for the connection address of the ticket."),
+    )
+    note = TextField(label=_("Note for the technician"), max_length=200, required=False)
+
+    HORIZON_DAYS = 60
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
+        if not (day and starts and ends):
+            return data
+        zone = timezone.get_current_timezone()
+        data["starts_at"] = datetime.datetime.combine(day, starts, tzinfo=zone)
+        data["ends_at"] = datetime.datetime.combine(day, ends, tzinfo=zone)
+        if ends <= starts:
+            self.add_error(
+                "ends",
+                ValidationError(
+                    _("The slot must end after it starts."), code="visit_slot"
+                ),
+            )
+        elif data["starts_at"] < timezone.now():
+            self.add_error(
+                "day",
+                ValidationError(
+                    _("The visit cannot start in the past."), code="visit_past"
+                ),
+            )
+        elif day > timezone.localdate() + datetime.timedelta(days=self.HORIZON_DAYS):
+            self.add_error(
+                "day",
+                ValidationError(
+                    _("A visit is scheduled at most %(days)d days ahead.")
+                    % {"days": self.HORIZON_DAYS},
+                    code="visit_far",
+                ),
+            )
+        return data
+
+
+class DeskCallbackForm(forms.Form):
+    """The outcome of one call to a subscriber who asked to be called."""
+
+    prefix = "callback"
+
+    reached = forms.TypedChoiceField(
+        label=_("Outcome of the call"),
+        choices=((True, _("reached")), (False, _("not reached"))),
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+    )
+    note = TextField(label=_("Note"), max_length=200, required=False)

@@ -305,6 +305,15 @@ class TicketCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+class CallTime(models.TextChoices):
+    """When a subscriber who asked for a call prefers to be called (local time)."""
+
+    ANY = "", _("any time, 9:00–21:00")
+    MORNING = "morning", _("in the morning, 9:00–12:00")
+    DAY = "day", _("in the afternoon, 12:00–17:00")
+    EVENING = "evening", _("in the evening, 17:00–21:00")
+
+
 class TicketQuerySet(SubscriberOwnedQuerySet):
     def open(self):
         return self.exclude(status__in=Ticket.CLOSED_STATUSES)
@@ -424,6 +433,13 @@ class Ticket(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    callback_time = models.CharField(
+        _("when to call"),
+        max_length=8,
+        choices=CallTime.choices,
+        blank=True,
+        default=CallTime.ANY,
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -841,6 +857,13 @@ class Callback(models.Model):
         related_name="callbacks",
     )
     phone = PhoneNumberField(_("phone"))
+    preferred_time = models.CharField(
+        _("when to call"),
+        max_length=8,
+        choices=CallTime.choices,
+        blank=True,
+        default=CallTime.ANY,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )

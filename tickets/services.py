@@ -397,7 +397,12 @@ def ticket_route(*, ticket_id: int, batch: int | None = None) -> int:
             )
             if item.reply_channel == ReplyChannel.PHONE and item.contact_phone:
                 callbacks.append(
-                    Callback(ticket=item, queue=route.queue, phone=item.contact_phone)
+                    Callback(
+                        ticket=item,
+                        queue=route.queue,
+                        phone=item.contact_phone,
+                        preferred_time=item.callback_time,
+                    )
                 )
             notifications += _subscriber_notifications(
                 item, Notification.Event.RECEIVED, ref=0
@@ -966,6 +971,97 @@ def ticket_escalate(
         context={"status": ticket.status},
     )
     return ticket
+
+
+def ticket_visit_schedule(
+    *,
+    ticket: Ticket,
+    actor,
+    starts_at,
+    ends_at,
+    address: str = "",
+    note: str = "",
+) -> Ticket:
+    """Schedule a technician visit, or move the one already scheduled.
+
+    A ticket below the field technicians is escalated to them with the slot
+    (see ``ticket_escalate``). A ticket with the technicians already gets the
+    new slot: the event records the old and the new one, and the subscriber is
+    told. Raise TicketError when the visit cannot be scheduled.
+    """
+    if not starts_at or not ends_at or ends_at <= starts_at:
+        raise TicketError(
+            _("A technician visit needs a slot: when it starts and ends."),
+            code="visit_slot",
+        )
+    if starts_at < timezone.now():
+        raise TicketError(_("The visit cannot start in the past."), code="visit_past")
+    with transaction.atomic():
+        locked = (
+            Ticket.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("queue", "account")
+            .get(pk=ticket.pk)
+        )
+        level = locked.queue.level if locked.queue else Level.FIRST_LINE
+        if level != Level.FIELD:
+            return ticket_escalate(
+                ticket=locked,
+                actor=actor,
+                level=Level.FIELD,
+                note=note,
+                visit_starts_at=starts_at,
+                visit_ends_at=ends_at,
+                visit_address=address,
+            )
+        if not locked.is_open:
+            raise TicketError(
+                _("A resolved or closed ticket is not escalated."), code="closed"
+            )
+        before = (
+            _visit_slot_text(locked.visit_starts_at, locked.visit_ends_at)
+            if locked.visit_starts_at
+            else "—"
+        )
+        locked.visit_starts_at, locked.visit_ends_at = starts_at, ends_at
+        locked.visit_address = (
+            address.strip() or locked.visit_address or locked.connection_address
+        )[:255]
+        locked.planned_fix_date = timezone.localdate(ends_at)
+        previous = locked.status
+        locked.status = Ticket.Status.VISIT_SCHEDULED
+        locked.save(
+            update_fields=[
+                "visit_starts_at",
+                "visit_ends_at",
+                "visit_address",
+                "planned_fix_date",
+                "status",
+                "updated_at",
+            ]
+        )
+        change = f"{before} → {_visit_slot_text(starts_at, ends_at)}"
+        event = TicketEvent.objects.create(
+            **_event_fields(
+                locked,
+                TicketEvent.Kind.VISIT_SCHEDULED,
+                actor,
+                previous,
+                locked.status,
+                (f"{change}: {note}" if note else change)[:255],
+            )
+        )
+        _subscriber_notify(
+            locked,
+            Notification.Event.STATUS,
+            ref=event.pk,
+            context={"status": locked.status},
+        )
+        return locked
+
+
+def _visit_slot_text(starts_at, ends_at) -> str:
+    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return f"{starts:%d.%m.%Y %H:%M}–{ends:%H:%M}"
 
 
 # Notifications ---------------------------------------------------------------------

@@ -79,6 +79,19 @@ document.addEventListener("DOMContentLoaded", () => {
     topic.addEventListener("change", applyTopic);
     applyTopic();
 
+    // The preferred time of the call matters only for an answer by phone.
+    const phonePart = ticketForm.querySelector("[data-phone-only]");
+    const applyChannel = () => {
+      const checked = ticketForm.querySelector(
+        "input[name='reply_channel']:checked",
+      );
+      phonePart.hidden = !checked || checked.value !== "phone";
+    };
+    ticketForm
+      .querySelectorAll("input[name='reply_channel']")
+      .forEach((radio) => radio.addEventListener("change", applyChannel));
+    applyChannel();
+
     const service = ticketForm.querySelector("select[name='service']");
     const otherService = ticketForm.querySelector("[data-when-no-service]");
     if (service && otherService) {

@@ -266,3 +266,81 @@ def test_a_supervisor_assigns_a_ticket_and_an_agent_records_a_call(page, subscri
     ticket.refresh_from_db()
     assert ticket.assignee == agent
     assert ticket.first_response_at is not None
+
+
+def test_the_time_to_call_is_asked_only_for_an_answer_by_phone(page):
+    page.goto("/feedback/")
+    when = page.get_by_label("Когда вам позвонить")
+
+    expect(when).to_be_hidden()
+    page.get_by_label("По телефону").check()
+    expect(when).to_be_visible()
+    when.select_option(label="вечером, 17:00–21:00")
+    page.get_by_label("По электронной почте").check()
+    expect(when).to_be_hidden()
+
+
+def test_an_agent_schedules_a_visit_and_records_a_call_on_the_ticket_page(page):
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from tickets import roles
+    from tickets.models import QueueMembership, SpecialistQueue
+    from tickets.services import ticket_route
+
+    user = UserFactory(full_name="Смирнова Анна Сергеевна", phone="+79123456789")
+    account = PersonalAccountFactory(subscriber=user.subscriber, city="Казань")
+    ticket = TicketFactory(
+        author=user,
+        account_number=account.number,
+        reply_channel="phone",
+        contact_phone="+79123456789",
+        callback_time="morning",
+    )
+    ticket_route(ticket_id=ticket.pk)
+    agent = UserFactory(
+        subscriber=None, is_staff=True, username="petrov", full_name="Пётр Агентов"
+    )
+    agent.groups.add(Group.objects.get(name=roles.AGENTS))
+    QueueMembership.objects.create(
+        queue=SpecialistQueue.objects.get(code="first_line"), user=agent
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill("petrov")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto("/admin/tickets/ticket/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=ticket.number).click()
+    assert axe_violations(page) == []
+
+    calls = page.locator("#desk-callback")
+    expect(calls).to_contain_text("утром, 9:00–12:00")
+    calls.get_by_label("не дозвонились").check()
+    calls.get_by_label("Примечание").fill("Не берёт трубку")
+    calls.get_by_role("button", name="Записать звонок").click()
+    expect(page.get_by_text("Звонок записан.")).to_be_visible()
+    expect(page.locator("#desk-callback")).to_contain_text("попыток пока: 1")
+
+    visit = page.locator("#desk-visit")
+    visit.get_by_label("День выезда").fill(tomorrow.isoformat())
+    visit.get_by_label("Начало").fill("10:00")
+    visit.get_by_label("Окончание").fill("08:00")
+    visit.get_by_role("button", name="Назначить выезд").click()
+    expect(page.get_by_text("Время визита должно закончиться позже")).to_be_visible()
+    visit = page.locator("#desk-visit")
+    expect(visit.get_by_label("День выезда")).to_have_value(tomorrow.isoformat())
+    visit.get_by_label("Окончание").fill("12:00")
+    visit.get_by_role("button", name="Назначить выезд").click()
+    expect(
+        page.get_by_text("Выезд назначен; абонент получит уведомление.")
+    ).to_be_visible()
+    # The ticket went to the technicians of Kazan: back to the agent's list.
+    expect(page).to_have_url(re.compile(r"/admin/tickets/ticket/$"))
+    ticket.refresh_from_db()
+    assert ticket.queue.code == "field_kzn"
+    assert timezone.localtime(ticket.visit_starts_at).date() == tomorrow

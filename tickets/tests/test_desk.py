@@ -1,8 +1,11 @@
 """The support desk in the admin: who sees which tickets, and taking a ticket."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from portal.models import SmsMessage
@@ -664,3 +667,201 @@ def test_another_queue_call_backs_stay_out_of_reach(tickets):
     notification = Notification.objects.filter(ticket=tickets["internet"]).first()
     page = f"/admin/tickets/notification/{notification.pk}/change/"
     assert client.get(page).status_code == 404
+
+
+# The ticket page's visit and call-back forms ---------------------------------------
+
+
+def visit_form(day, starts="10:00", ends="12:00", **extra):
+    return {
+        "visit-day": day.isoformat(),
+        "visit-starts": starts,
+        "visit-ends": ends,
+        **extra,
+    }
+
+
+@pytest.fixture
+def kazan_ticket():
+    from accounts.tests.factories import PersonalAccountFactory
+
+    user = UserFactory()
+    account = PersonalAccountFactory(subscriber=user.subscriber, city="Казань")
+    return routed_ticket(
+        "first_line",
+        author=user,
+        account_number=account.number,
+        reply_channel="phone",
+        contact_phone="+79123450000",
+        callback_time="evening",
+    )
+
+
+def test_a_visit_scheduled_from_the_ticket_page_goes_to_the_city_technicians(
+    kazan_ticket, django_capture_on_commit_callbacks
+):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    SmsMessage.objects.all().delete()
+
+    page = client.get(f"{DESK}{kazan_ticket.pk}/change/").content.decode()
+    assert 'id="desk-visit"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{DESK}{kazan_ticket.pk}/visit/",
+            visit_form(tomorrow, **{"visit-note": "Домофон 12"}),
+        )
+
+    assert response.status_code == 302
+    kazan_ticket.refresh_from_db()
+    assert kazan_ticket.queue.code == "field_kzn"
+    assert kazan_ticket.status == Ticket.Status.VISIT_SCHEDULED
+    starts = timezone.localtime(kazan_ticket.visit_starts_at)
+    assert (starts.date(), starts.hour) == (tomorrow, 10)
+    assert kazan_ticket.visit_address == kazan_ticket.connection_address
+    assert kazan_ticket.planned_fix_date == tomorrow
+    event = kazan_ticket.events.get(kind=TicketEvent.Kind.ESCALATED)
+    assert "Домофон 12" in event.note
+    [sms] = SmsMessage.objects.all()
+    assert tomorrow.strftime("%d.%m.%Y") in sms.text
+    assert "10:00" in sms.text
+
+
+def test_a_technician_moves_the_visit_and_the_subscriber_hears_of_it(
+    kazan_ticket, django_capture_on_commit_callbacks
+):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = tomorrow + datetime.timedelta(days=2)
+    dispatcher = signed_in(employee(roles.AGENTS, "first_line"))
+    dispatcher.post(f"{DESK}{kazan_ticket.pk}/visit/", visit_form(tomorrow))
+    technician = signed_in(employee(roles.AGENTS, "field_kzn"))
+    SmsMessage.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = technician.post(
+            f"{DESK}{kazan_ticket.pk}/visit/",
+            visit_form(later, "14:00", "16:00", **{"visit-address": "ул. Баумана, 5"}),
+        )
+
+    assert response.status_code == 302
+    kazan_ticket.refresh_from_db()
+    assert kazan_ticket.queue.code == "field_kzn"
+    assert timezone.localtime(kazan_ticket.visit_starts_at).date() == later
+    assert kazan_ticket.visit_address == "ул. Баумана, 5"
+    moved = kazan_ticket.events.get(kind=TicketEvent.Kind.VISIT_SCHEDULED)
+    assert tomorrow.strftime("%d.%m.%Y") in moved.note
+    assert later.strftime("%d.%m.%Y") in moved.note
+    [sms] = SmsMessage.objects.all()
+    assert "14:00" in sms.text
+
+
+@pytest.mark.parametrize(
+    ("days", "starts", "ends", "message"),
+    [
+        (-1, "10:00", "12:00", "в прошлом"),
+        (1, "12:00", "10:00", "закончиться позже"),
+        (90, "10:00", "12:00", "не дальше чем"),
+    ],
+)
+def test_a_wrong_visit_slot_comes_back_with_the_message_and_what_was_typed(
+    kazan_ticket, days, starts, ends, message
+):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    day = timezone.localdate() + datetime.timedelta(days=days)
+
+    response = client.post(
+        f"{DESK}{kazan_ticket.pk}/visit/",
+        visit_form(day, starts, ends, **{"visit-note": "Собака во дворе"}),
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Собака во дворе" in html
+    kazan_ticket.refresh_from_db()
+    assert kazan_ticket.queue.code == "first_line"
+
+
+def test_a_visit_nobody_can_make_is_explained(kazan_ticket):
+    SpecialistQueue.objects.filter(level="field").update(is_active=False)
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = client.post(
+        f"{DESK}{kazan_ticket.pk}/visit/",
+        visit_form(tomorrow),
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    assert response.status_code == 200
+    assert "Нет работающей очереди" in response.content.decode()
+
+
+def test_visits_and_calls_are_out_of_reach_of_other_queues_and_managers(kazan_ticket):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    other = signed_in(employee(roles.AGENTS, "tv_video"))
+    manager = signed_in(employee(roles.MANAGERS))
+
+    for path, data in (
+        ("visit", visit_form(tomorrow)),
+        ("callback", {"callback-reached": "True"}),
+    ):
+        url = f"{DESK}{kazan_ticket.pk}/{path}/"
+        assert other.post(url, data).status_code == 404
+        assert manager.post(url, data).status_code == 403
+    kazan_ticket.refresh_from_db()
+    assert kazan_ticket.queue.code == "first_line"
+    assert kazan_ticket.callbacks.get().attempts == 0
+
+
+def test_the_call_back_is_recorded_from_the_ticket_page(
+    kazan_ticket, django_capture_on_commit_callbacks
+):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    callback = kazan_ticket.callbacks.get()
+    assert callback.preferred_time == "evening"
+
+    page = client.get(f"{DESK}{kazan_ticket.pk}/change/").content.decode()
+    assert "+7 912 345-00-00" in page or "8 (912) 345-00-00" in page
+    assert "17:00–21:00" in page.split('id="desk-callback"')[1]
+
+    missing = client.post(
+        f"{DESK}{kazan_ticket.pk}/callback/",
+        {"callback-note": "Занято"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert missing.status_code == 200
+    assert "Занято" in missing.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{DESK}{kazan_ticket.pk}/callback/",
+            {"callback-reached": "True", "callback-note": "Договорились на завтра"},
+        )
+
+    assert response.status_code == 302
+    callback.refresh_from_db()
+    assert (callback.status, callback.attempts) == ("reached", 1)
+    assert callback.note == "Договорились на завтра"
+    page = client.get(f"{DESK}{kazan_ticket.pk}/change/").content.decode()
+    assert 'id="desk-callback"' not in page
+    again = client.post(
+        f"{DESK}{kazan_ticket.pk}/callback/",
+        {"callback-reached": "False"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert "больше не нужно" in again.content.decode()
+
+
+def test_a_failed_reply_keeps_the_text(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+
+    response = client.post(
+        f"{DESK}{ticket.pk}/reply/", {"body": "x" * 10001}, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    assert response.status_code == 200
+    assert "x" * 10001 in response.content.decode()
+    assert not ticket.messages.exists()

@@ -484,6 +484,33 @@ def test_reply_by_phone_requires_the_phone(client):
     assert_kept(response, data)
 
 
+@pytest.mark.parametrize(
+    ("channel", "chosen", "stored"),
+    [("phone", "evening", "evening"), ("phone", "", ""), ("email", "morning", "")],
+)
+def test_the_time_to_call_is_kept_for_an_answer_by_phone(
+    client, channel, chosen, stored
+):
+    data = guest_data(
+        reply_channel=channel, contact_phone="8 912 3456789", callback_time=chosen
+    )
+
+    assert post(client, data).status_code == 302
+
+    assert Ticket.objects.get().callback_time == stored
+
+
+def test_a_time_to_call_outside_the_choices_is_refused_and_the_rest_kept(client):
+    data = guest_data(
+        reply_channel="phone", contact_phone="8 912 3456789", callback_time="night"
+    )
+
+    response = post(client, data)
+
+    assert_refused(response, "callback_time", "invalid_choice")
+    assert_kept(response, {k: v for k, v in data.items() if k != "callback_time"})
+
+
 def test_reply_by_phone_stores_the_phone_in_e164(client):
     response = post(
         client,
