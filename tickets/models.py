@@ -439,6 +439,7 @@ class Ticket(models.Model):
         choices=CallTime.choices,
         blank=True,
         default=CallTime.ANY,
+        db_default=CallTime.ANY,
     )
     status = models.CharField(
         _("status"),
@@ -863,6 +864,7 @@ class Callback(models.Model):
         choices=CallTime.choices,
         blank=True,
         default=CallTime.ANY,
+        db_default=CallTime.ANY,
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING

@@ -22,7 +22,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Consent, Language, PersonalAccount, ReplyChannel
+from accounts.models import (
+    Consent,
+    Language,
+    PersonalAccount,
+    ReplyChannel,
+    ServiceType,
+)
 from accounts.services import ClientInfo, consent_record
 from portal.mail import mail_send
 from portal.refcache import reference
@@ -84,6 +90,17 @@ def topics_offered() -> dict[int, Topic]:
         )
         offered[topic.pk] = topic
     return offered
+
+
+@reference(watch=(Topic, ServiceType, SpecialistQueue))
+def desk_reference() -> dict[str, dict[int, object]]:
+    """Every topic, service type and queue by id, active or not: the desk's
+    list names them without joining their tables."""
+    return {
+        "topic": Topic.objects.in_bulk(),
+        "service_type": ServiceType.objects.in_bulk(),
+        "queue": SpecialistQueue.objects.in_bulk(),
+    }
 
 
 def ticket_number_next(*, year: int) -> str:

@@ -508,6 +508,7 @@ def test_the_list_costs_the_same_queries_for_3_or_30_tickets(
     client = signed_in(employee(roles.AGENTS, "first_line"))
     for _n in range(3):
         routed_ticket("first_line")
+    client.get(DESK)  # builds the kept reference snapshot (topics, queues...)
     with CaptureQueriesContext(connection) as few:
         assert client.get(DESK).status_code == 200
     for _n in range(27):
