@@ -152,6 +152,7 @@ DJANGO_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.postgres",  # full-text and trigram search where on PostgreSQL
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",

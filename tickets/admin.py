@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -694,8 +695,14 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             pass
         words = Q()
         for word in term.split()[:5]:
-            # SQLite folds the case of Latin letters only: try the usual forms.
-            spellings = {word, word.lower(), word.capitalize(), word.upper()}
+            # PostgreSQL compares in upper case, through the trigram indexes
+            # (migration 0013). SQLite folds the case of Latin letters only:
+            # there, try the usual forms.
+            spellings = (
+                {word}
+                if connection.vendor == "postgresql"
+                else {word, word.lower(), word.capitalize(), word.upper()}
+            )
             matches = Q()
             for form in spellings:
                 matches |= Q(contact_name__icontains=form) | Q(body__icontains=form)

@@ -103,3 +103,71 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 });
+
+document.addEventListener("DOMContentLoaded", () => {
+  // Beside the feedback form: answers matching the topic and the text typed,
+  // asked for after a pause in typing; opening one and "this solved my
+  // problem" are recorded.
+  const box = document.getElementById("faq-suggestions");
+  const form = document.querySelector("form.ticket-form");
+  if (!box || !form) {
+    return;
+  }
+  const body = form.querySelector("textarea[name='body']");
+  const topic = form.querySelector("select[name='topic']");
+  const serviceType = form.querySelector("select[name='service_type']");
+  const token = form.querySelector("input[name='csrfmiddlewaretoken']").value;
+  let timer = null;
+  let last = "";
+  const load = async () => {
+    const params = new URLSearchParams({
+      q: body.value.slice(0, 200),
+      topic: topic ? topic.value : "",
+      service_type: serviceType ? serviceType.value : "",
+      flow: box.dataset.flow,
+    });
+    const url = `${box.dataset.suggestUrl}?${params}`;
+    if (url === last || box.querySelector("details[open]")) {
+      return; // the same question, or the subscriber is reading an answer
+    }
+    last = url;
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        box.innerHTML = await response.text();
+      }
+    } catch (error) {
+      // No suggestions this time; the form works without them.
+    }
+  };
+  const later = () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, 400);
+  };
+  body.addEventListener("input", later);
+  [topic, serviceType].forEach((select) => {
+    if (select) {
+      select.addEventListener("change", later);
+    }
+  });
+  box.addEventListener(
+    "toggle",
+    (event) => {
+      const details = event.target;
+      if (!details.open || details.dataset.opened) {
+        return;
+      }
+      details.dataset.opened = "1";
+      const data = new FormData();
+      data.append("article", details.dataset.article);
+      data.append("flow", box.dataset.flow);
+      data.append("topic", topic ? topic.value : "");
+      data.append("csrfmiddlewaretoken", token);
+      fetch(box.dataset.openedUrl, { method: "POST", body: data }).catch(() => {});
+    },
+    true, // "toggle" does not bubble
+  );
+  if (body.value || (topic && topic.value)) {
+    load();
+  }
+});

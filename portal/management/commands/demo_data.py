@@ -8,6 +8,7 @@ from accounts.demo import (
     UNLINKED_ACCOUNTS,
     demo_subscribers_load,
 )
+from faq.demo import demo_faq_load
 from portal.demo import DEMO_LOGINS, demo_people_load
 from tickets.demo import demo_queues_load, demo_tickets_load
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         created = len(demo_people_load()) + demo_subscribers_load()
         demo_queues_load()
         demo_tickets_load()
+        demo_faq_load()
         self.stdout.write(
             _("Demo data loaded: %(count)d new users.") % {"count": created}
         )

@@ -1,0 +1,231 @@
+"""The FAQ's logic: rendering answers, searching, votes and suggestion events.
+
+Search on PostgreSQL is full-text with the Russian configuration (so that
+"роутер" finds "роутера" and "роутеры"), ranked, with the matches marked in a
+snippet, plus trigram similarity of the question for typos. SQLite has
+neither: there every word typed must occur in the question, the tags or the
+answer, and the snippet is cut around the first match.
+"""
+
+import dataclasses
+import re
+import uuid
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, Value
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Article, ArticleVote, DeflectionEvent, search_document
+
+QUERY_MAX = 200  # characters of a query that are searched
+WORDS_MAX = 10
+SUGGESTIONS_MAX = 5
+
+# Marks the database puts around the matches of a snippet: characters no text
+# has, so that the snippet is escaped first and the marks become <mark> after.
+MARK_START, MARK_STOP = "\x02", "\x03"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"\w{2,}")
+
+
+def article_index(pks) -> None:
+    """Write the full-text documents of these articles (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    Article.objects.filter(pk__in=pks).update(search_vector=search_document())
+
+
+def query_clean(query: str) -> str:
+    """What of a typed query is searched: no control characters, at most 200
+    characters."""
+    return _CONTROL.sub(" ", query or "").strip()[:QUERY_MAX].strip()
+
+
+@dataclasses.dataclass
+class Hit:
+    article: Article
+    snippet: SafeString
+
+
+def faq_search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
+    """Published articles matching ``query``, best first, with snippets."""
+    query = query_clean(query)
+    if not _WORD.search(query):
+        return []
+    if connection.vendor == "postgresql":
+        hits = _pg_search(query, limit, offset, any_word=False)
+        if not hits and offset == 0:  # nothing has every word: any of them
+            hits = _pg_search(query, limit, offset, any_word=True)
+        return hits
+    return _words_search(query, limit, offset)
+
+
+def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
+    """Up to five articles for a ticket being written: any of its words,
+    the ticket's topic and service type first; with no words, the topic's
+    most viewed articles."""
+    text = query_clean(text)
+    articles = Article.objects.published()
+    boost = Q(pk__in=[])
+    if topic_id:
+        boost |= Q(topics=topic_id)
+    if service_type_id:
+        boost |= Q(service_types=service_type_id)
+    hits = []
+    if _WORD.search(text):
+        if connection.vendor == "postgresql":
+            hits = _pg_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
+        else:
+            hits = _words_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
+        if hits and (topic_id or service_type_id):
+            favoured = set(
+                articles.filter(
+                    boost, pk__in=[hit.article.pk for hit in hits]
+                ).values_list("pk", flat=True)
+            )
+            hits.sort(key=lambda hit: hit.article.pk not in favoured)  # stable
+    elif topic_id:
+        hits = [
+            Hit(article, _snippet_plain(article.answer_text, []))
+            for article in articles.filter(topics=topic_id).order_by("-views")[
+                :SUGGESTIONS_MAX
+            ]
+        ]
+    return hits[:SUGGESTIONS_MAX]
+
+
+def _pg_search(query: str, limit: int, offset: int, *, any_word: bool) -> list[Hit]:
+    if any_word:
+        words = [word.lower() for word in _WORD.findall(query)][:WORDS_MAX]
+        search = SearchQuery(" | ".join(words), config="russian", search_type="raw")
+    else:
+        search = SearchQuery(query, config="russian", search_type="websearch")
+    ranked = (
+        Article.objects.published()
+        .filter(Q(search_vector=search) | Q(title__trigram_word_similar=query))
+        .annotate(
+            rank=SearchRank(F("search_vector"), search)
+            + TrigramWordSimilarity(query, "title") * Value(0.5)
+        )
+        .order_by("-rank", "order", "pk")
+        .values_list("pk", flat=True)[offset : offset + limit]
+    )
+    pks = list(ranked)
+    if not pks:
+        return []
+    # The snippets, for this page's articles only.
+    articles = Article.objects.filter(pk__in=pks).annotate(
+        headline=SearchHeadline(
+            "answer_text",
+            search,
+            config="russian",
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+    by_pk = {article.pk: article for article in articles}
+    return [Hit(by_pk[pk], _marked(by_pk[pk].headline)) for pk in pks if pk in by_pk]
+
+
+def _marked(headline: str) -> SafeString:
+    return mark_safe(  # noqa: S308 - escaped first, then only our marks
+        escape(headline).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )
+
+
+def _spellings(word: str) -> set[str]:
+    # SQLite folds the case of Latin letters only: try the usual forms.
+    return {word, word.lower(), word.capitalize(), word.upper()}
+
+
+def _words_search(
+    query: str, limit: int, offset: int, *, any_word: bool = False
+) -> list[Hit]:
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:WORDS_MAX]
+    condition = Q(pk__in=[]) if any_word else Q()
+    for word in words:
+        matches = Q()
+        for form in _spellings(word):
+            matches |= (
+                Q(title__contains=form)
+                | Q(tags__contains=form)
+                | Q(answer_text__contains=form)
+            )
+        condition = (condition | matches) if any_word else (condition & matches)
+    candidates = Article.objects.published().filter(condition)[:500]
+
+    def score(article):
+        title, tags = article.title.lower(), article.tags.lower()
+        text = article.answer_text.lower()
+        return sum(
+            3 * (word in title) + 2 * (word in tags) + (word in text) for word in words
+        )
+
+    ranked = sorted(candidates, key=lambda article: (-score(article), article.order))
+    return [
+        Hit(article, _snippet_plain(article.answer_text, words))
+        for article in ranked[offset : offset + limit]
+    ]
+
+
+def _snippet_plain(text: str, words: list[str], width: int = 220) -> SafeString:
+    """About ``width`` characters of ``text`` around the first match, escaped,
+    with the words marked."""
+    lowered = text.lower()
+    positions = [lowered.find(word) for word in words if word in lowered]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    piece = text[start : start + width]
+    if start:
+        piece = "… " + piece.split(" ", 1)[-1]
+    if start + width < len(text):
+        piece = piece.rsplit(" ", 1)[0] + " …"
+    marked = escape(piece)
+    for word in words:
+        marked = re.sub(
+            f"({re.escape(escape(word))})",
+            r"<mark>\1</mark>",
+            marked,
+            flags=re.IGNORECASE,
+        )
+    return mark_safe(marked)  # noqa: S308 - escaped first, then only <mark>
+
+
+def article_viewed(article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+
+
+def article_vote(*, article: Article, visitor: str, helpful: bool) -> bool:
+    """Count a visitor's answer to "did this help?"; False if they answered."""
+    try:
+        with transaction.atomic():
+            ArticleVote.objects.create(
+                article=article, visitor=visitor, helpful=helpful
+            )
+            counter = "helpful_yes" if helpful else "helpful_no"
+            Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+    except IntegrityError:
+        return False
+    return True
+
+
+def deflection_record(*, kind: str, articles, flow: uuid.UUID, topic_id=None) -> None:
+    """Record suggestions shown, opened or solving the problem; once per
+    (form visit, article, kind)."""
+    DeflectionEvent.objects.bulk_create(
+        [
+            DeflectionEvent(kind=kind, article=article, flow=flow, topic_id=topic_id)
+            for article in articles
+        ],
+        ignore_conflicts=True,
+    )
