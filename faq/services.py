@@ -18,7 +18,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,6 +27,7 @@ from .models import Article, ArticleVote, DeflectionEvent, search_document
 QUERY_MAX = 200  # characters of a query that are searched
 WORDS_MAX = 10
 SUGGESTIONS_MAX = 5
+RANK_CANDIDATES = 200  # matches ranked on PostgreSQL: the most viewed ones
 
 # Marks the database puts around the matches of a snippet: characters no text
 # has, so that the snippet is escaped first and the marks become <mark> after.
@@ -81,7 +82,13 @@ def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
     hits = []
     if _WORD.search(text):
         if connection.vendor == "postgresql":
-            hits = _pg_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
+            hits = _pg_search(
+                text,
+                SUGGESTIONS_MAX * 4,
+                0,
+                any_word=True,
+                fields=("title", "slug", "answer_html"),
+            )
         else:
             hits = _words_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
         if hits and (topic_id or service_type_id):
@@ -101,37 +108,62 @@ def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
     return hits[:SUGGESTIONS_MAX]
 
 
-def _pg_search(query: str, limit: int, offset: int, *, any_word: bool) -> list[Hit]:
+def _pg_search(
+    query: str,
+    limit: int,
+    offset: int,
+    *,
+    any_word: bool,
+    fields: tuple = ("title", "slug"),
+) -> list[Hit]:
     if any_word:
         words = [word.lower() for word in _WORD.findall(query)][:WORDS_MAX]
         search = SearchQuery(" | ".join(words), config="russian", search_type="raw")
     else:
         search = SearchQuery(query, config="russian", search_type="websearch")
-    ranked = (
-        Article.objects.published()
-        .filter(Q(search_vector=search) | Q(title__trigram_word_similar=query))
-        .annotate(
-            rank=SearchRank(F("search_vector"), search)
-            + TrigramWordSimilarity(query, "title") * Value(0.5)
-        )
+    published = Article.objects.published()
+    # Ranking reads every matching document; a word in thousands of answers
+    # would cost that on every search. The most viewed matches (through the
+    # views index) are the candidates, and they are ranked by relevance.
+    candidates = (
+        published.filter(search_vector=search)
+        .order_by("-views")
+        .values("pk")[: max(RANK_CANDIDATES, offset + limit)]
+    )
+    pks = list(
+        Article.objects.filter(pk__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), search))
         .order_by("-rank", "order", "pk")
         .values_list("pk", flat=True)[offset : offset + limit]
     )
-    pks = list(ranked)
+    if len(pks) < limit and offset == 0:
+        # Few words matched: questions that look like the query (typos),
+        # through the trigram index of the titles.
+        pks += (
+            published.filter(title__trigram_word_similar=query)
+            .exclude(pk__in=pks)
+            .annotate(similarity=TrigramWordSimilarity(query, "title"))
+            .order_by("-similarity", "order", "pk")
+            .values_list("pk", flat=True)[: limit - len(pks)]
+        )
     if not pks:
         return []
     # The snippets, for this page's articles only.
-    articles = Article.objects.filter(pk__in=pks).annotate(
-        headline=SearchHeadline(
-            "answer_text",
-            search,
-            config="russian",
-            start_sel=MARK_START,
-            stop_sel=MARK_STOP,
-            max_words=30,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+    articles = (
+        Article.objects.filter(pk__in=pks)
+        .only(*fields)
+        .annotate(
+            headline=SearchHeadline(
+                "answer_text",
+                search,
+                config="russian",
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
         )
     )
     by_pk = {article.pk: article for article in articles}

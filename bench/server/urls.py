@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import include, path
 
+from faq.models import Article
 from portal.pagination import EstimatedCountPaginator
 from tickets.models import Ticket
 
@@ -31,6 +32,12 @@ def newest_tickets(request):
     return HttpResponse(NEWEST.render({"tickets": tickets}))
 
 
+def article_by_pk(request, pk):
+    """The floor of bench/faq_search.py: one article by its primary key."""
+    article = Article.objects.get(pk=pk)
+    return HttpResponse(f"<h1>{article.title}</h1>{article.answer_html}")
+
+
 class BareTicketAdmin(admin.ModelAdmin):
     """The other floor: a stock changelist, no filters, an estimated count."""
 
@@ -44,6 +51,7 @@ bare_site.register(Ticket, BareTicketAdmin)
 urlpatterns = [
     path("bench-insert/", insert_row),
     path("bench-newest/", newest_tickets),
+    path("bench-article/<int:pk>/", article_by_pk),
     path("bench-admin/", bare_site.urls),
     path("", include("portal.urls")),
 ]
