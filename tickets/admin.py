@@ -549,7 +549,6 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         "=account_number",
         "contact_email",
         "contact_phone",
-        "callback_time",
         "contact_name",
     )
     # Topic, service type and queue come from the kept reference snapshot.
@@ -574,6 +573,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         "contact_name",
         "contact_email",
         "contact_phone",
+        "callback_time",
         "consent",
         "created_at",
         "rating",

@@ -826,6 +826,7 @@ def test_the_call_back_is_recorded_from_the_ticket_page(
     page = client.get(f"{DESK}{kazan_ticket.pk}/change/").content.decode()
     assert "+7 912 345-00-00" in page or "8 (912) 345-00-00" in page
     assert "17:00–21:00" in page.split('id="desk-callback"')[1]
+    assert 'name="callback_time"' not in page  # the subscriber's choice, read only
 
     missing = client.post(
         f"{DESK}{kazan_ticket.pk}/callback/",
