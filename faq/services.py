@@ -8,17 +8,20 @@ answer, and the snippet is cut around the first match.
 """
 
 import dataclasses
+import hashlib
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     TrigramWordSimilarity,
 )
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,7 +36,7 @@ RANK_CANDIDATES = 200  # matches ranked on PostgreSQL: the most viewed ones
 # has, so that the snippet is escaped first and the marks become <mark> after.
 MARK_START, MARK_STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_WORD = re.compile(r"\w{2,}")
+_WORD = re.compile(r"[^\W_]{2,}")  # letters and digits, no "_"
 
 
 def article_index(pks) -> None:
@@ -56,16 +59,55 @@ class Hit:
 
 
 def faq_search(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
-    """Published articles matching ``query``, best first, with snippets."""
+    """Published articles matching ``query``, best first, with snippets.
+
+    Subscribers search the same few things all day ("нет интернета"): the
+    results of a query are kept in the cache for ``FAQ_SEARCH_CACHE_SECONDS``,
+    and any edit of the FAQ drops them all (``faq_changed``).
+    """
     query = query_clean(query)
     if not _WORD.search(query):
         return []
+    seconds = settings.FAQ_SEARCH_CACHE_SECONDS
+    key = None
+    if seconds:
+        digest = hashlib.sha256(
+            f"{query.lower()}|{limit}|{offset}".encode()
+        ).hexdigest()
+        key = f"faq:search:{_cache_version()}:{digest[:32]}"
+        kept = cache.get(key)
+        if kept is not None:
+            return [
+                Hit(Article(pk=pk, title=title, slug=slug), mark_safe(snippet))  # noqa: S308 - kept from _marked
+                for pk, title, slug, snippet in kept
+            ]
     if connection.vendor == "postgresql":
-        hits = _pg_search(query, limit, offset, any_word=False)
-        if not hits and offset == 0:  # nothing has every word: any of them
-            hits = _pg_search(query, limit, offset, any_word=True)
-        return hits
-    return _words_search(query, limit, offset)
+        hits = _pg_search(query, limit, offset)
+    else:
+        hits = _words_search(query, limit, offset)
+    if key:
+        kept = [
+            (hit.article.pk, hit.article.title, hit.article.slug, str(hit.snippet))
+            for hit in hits
+        ]
+        cache.set(key, kept, seconds)
+    return hits
+
+
+_VERSION_KEY = "faq:version"
+
+
+def _cache_version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(_VERSION_KEY)
+    return version
+
+
+def faq_changed(**_kwargs) -> None:
+    """Drop every kept search result (an article or a category changed)."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
@@ -83,11 +125,7 @@ def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
     if _WORD.search(text):
         if connection.vendor == "postgresql":
             hits = _pg_search(
-                text,
-                SUGGESTIONS_MAX * 4,
-                0,
-                any_word=True,
-                fields=("title", "slug", "answer_html"),
+                text, SUGGESTIONS_MAX * 4, 0, fields=("title", "slug", "answer_html")
             )
         else:
             hits = _words_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
@@ -113,49 +151,40 @@ def _pg_search(
     limit: int,
     offset: int,
     *,
-    any_word: bool,
     fields: tuple = ("title", "slug"),
 ) -> list[Hit]:
-    if any_word:
-        words = [word.lower() for word in _WORD.findall(query)][:WORDS_MAX]
-        search = SearchQuery(" | ".join(words), config="russian", search_type="raw")
-    else:
-        search = SearchQuery(query, config="russian", search_type="websearch")
+    """Articles with every word first (the query as typed: phrases in quotes,
+    "-word" leaves out), then those with some of the words, each part ranked;
+    when that leaves the first page short, questions that look like the query
+    (typos). One query with its snippets; a second one only for typos."""
+    words = [word.lower() for word in _WORD.findall(query)][:WORDS_MAX]
+    every = SearchQuery(query, config="russian", search_type="websearch")
+    some = SearchQuery(" | ".join(words), config="russian", search_type="raw")
     published = Article.objects.published()
     # Ranking reads every matching document; a word in thousands of answers
-    # would cost that on every search. The most viewed matches (through the
-    # views index) are the candidates, and they are ranked by relevance.
+    # would cost that on every search. The candidates are the most viewed
+    # matches of each kind (through the views index), ranked by relevance.
+    bound = max(RANK_CANDIDATES, offset + limit)
     candidates = (
-        published.filter(search_vector=search)
+        published.filter(search_vector=every)
         .order_by("-views")
-        .values("pk")[: max(RANK_CANDIDATES, offset + limit)]
-    )
-    pks = list(
-        Article.objects.filter(pk__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), search))
-        .order_by("-rank", "order", "pk")
-        .values_list("pk", flat=True)[offset : offset + limit]
-    )
-    if len(pks) < limit and offset == 0:
-        # Few words matched: questions that look like the query (typos),
-        # through the trigram index of the titles.
-        pks += (
-            published.filter(title__trigram_word_similar=query)
-            .exclude(pk__in=pks)
-            .annotate(similarity=TrigramWordSimilarity(query, "title"))
-            .order_by("-similarity", "order", "pk")
-            .values_list("pk", flat=True)[: limit - len(pks)]
+        .values("pk")[:bound]
+        .union(
+            published.filter(search_vector=some).order_by("-views").values("pk")[:bound]
         )
-    if not pks:
-        return []
-    # The snippets, for this page's articles only.
-    articles = (
-        Article.objects.filter(pk__in=pks)
+    )
+    articles = list(
+        Article.objects.filter(pk__in=candidates)
         .only(*fields)
         .annotate(
+            every_word=ExpressionWrapper(
+                Q(search_vector=every), output_field=BooleanField()
+            ),
+            rank=SearchRank(F("search_vector"), some),
+            # Computed for the rows of the page only (after the LIMIT).
             headline=SearchHeadline(
                 "answer_text",
-                search,
+                some,
                 config="russian",
                 start_sel=MARK_START,
                 stop_sel=MARK_STOP,
@@ -163,11 +192,23 @@ def _pg_search(
                 min_words=12,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            )
+            ),
         )
+        .order_by("-every_word", "-rank", "order", "pk")[offset : offset + limit]
     )
-    by_pk = {article.pk: article for article in articles}
-    return [Hit(by_pk[pk], _marked(by_pk[pk].headline)) for pk in pks if pk in by_pk]
+    hits = [Hit(article, _marked(article.headline)) for article in articles]
+    if len(hits) < limit and offset == 0:
+        similar = (
+            published.filter(title__trigram_word_similar=query)
+            .exclude(pk__in=[hit.article.pk for hit in hits])
+            .only(*fields, "answer_text")
+            .annotate(similarity=TrigramWordSimilarity(query, "title"))
+            .order_by("-similarity", "order", "pk")[: limit - len(hits)]
+        )
+        hits += [
+            Hit(article, _snippet_plain(article.answer_text, [])) for article in similar
+        ]
+    return hits
 
 
 def _marked(headline: str) -> SafeString:

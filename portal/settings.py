@@ -476,6 +476,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The desk marks a deadline as "due soon" this many hours before it.
 PORTAL_SLA_DUE_SOON_HOURS = 4
+# FAQ search results are kept this long per query (0: not kept); an edit of
+# an article or a category drops them at once.
+FAQ_SEARCH_CACHE_SECONDS = _env_value(env.int, "FAQ_SEARCH_CACHE_SECONDS", default=600)
 # Where a ticket goes when no rule, category or topic says otherwise.
 PORTAL_DEFAULT_QUEUE = "first_line"
 # A routing task drains up to this many waiting tickets in one transaction

@@ -309,3 +309,25 @@ def test_the_admin_previews_the_answer_as_subscribers_see_it(faq):
     assert (
         Client().post("/admin/faq/article/preview/", {"answer": "x"}).status_code == 302
     )
+
+
+def test_search_results_are_kept_until_the_faq_is_edited(
+    faq, django_assert_num_queries
+):
+    services.faq_search("переезд")
+    with django_assert_num_queries(0):
+        assert "Переезд" in titles(services.faq_search("Переезд"))  # kept
+
+    article = faq["moving"]
+    article.title = "Переезд на новый адрес"
+    article.save()
+
+    assert "Переезд на новый адрес" in titles(services.faq_search("переезд"))
+
+
+def test_without_keeping_every_search_asks_the_database(faq, settings):
+    settings.FAQ_SEARCH_CACHE_SECONDS = 0
+    services.faq_search("переезд")
+    Article.objects.filter(slug="moving").update(title="Переезд: как быть")
+
+    assert "Переезд: как быть" in titles(services.faq_search("переезд"))
