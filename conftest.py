@@ -147,11 +147,14 @@ def reference_data(db):
 
     from accounts.models import ServiceType
     from accounts.reference import service_types_ensure
+    from offices.models import City
+    from offices.reference import cities_ensure
     from tickets.models import Category, SpecialistQueue, Topic
     from tickets.reference import reference_ensure, routing_reference_ensure
     from tickets.roles import roles_ensure
 
     service_types_ensure(ServiceType)
+    cities_ensure(City)
     reference_ensure(
         queue_model=SpecialistQueue, category_model=Category, topic_model=Topic
     )

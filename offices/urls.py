@@ -6,4 +6,5 @@ app_name = "offices"
 
 urlpatterns = [
     path("", views.OfficeListView.as_view(), name="list"),
+    path("api/", views.offices_json, name="api"),
 ]

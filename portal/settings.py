@@ -13,9 +13,11 @@ A value that cannot be used raises ``ImproperlyConfigured`` naming the variable;
 
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 import xstatic.pkg.bootstrap
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -351,6 +353,7 @@ STATIC_ROOT = Path(_env_value(env.str, "STATIC_ROOT", default=str(VAR_DIR / "sta
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
 ]
 if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
     raise ImproperlyConfigured("MEDIA_ROOT must not be inside STATIC_ROOT.")
@@ -527,13 +530,30 @@ SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", True)
 if _env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The offices map's tiles ({z}/{x}/{y}); empty: the map shows markers without
+# a background, and the list of offices works either way.
+OFFICES_MAP_TILES_URL = _env_value(
+    env.str,
+    "OFFICES_MAP_TILES_URL",
+    default="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+)
+OFFICES_MAP_ATTRIBUTION = _env_value(
+    env.str,
+    "OFFICES_MAP_ATTRIBUTION",
+    default="© OpenStreetMap contributors",
+)
+_tiles = urlsplit(OFFICES_MAP_TILES_URL.replace("{s}", "*"))  # a.tile…, b.tile…
+_TILES_ORIGIN = (
+    [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.scheme and _tiles.netloc else []
+)
+
 # No inline script or style anywhere: every script is a static file.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_TILES_ORIGIN],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -45,3 +45,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each test starts with no sign-in failures and no throttle counters.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No internet here: the offices map is drawn without tiles (markers only).
+OFFICES_MAP_TILES_URL = ""

@@ -9,6 +9,7 @@ from accounts.demo import (
     demo_subscribers_load,
 )
 from faq.demo import demo_faq_load
+from offices.demo import demo_offices_load
 from portal.demo import DEMO_LOGINS, demo_people_load
 from tickets.demo import demo_queues_load, demo_tickets_load
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         demo_queues_load()
         demo_tickets_load()
         demo_faq_load()
+        demo_offices_load()
         self.stdout.write(
             _("Demo data loaded: %(count)d new users.") % {"count": created}
         )
