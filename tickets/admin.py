@@ -58,6 +58,7 @@ from .services import (
     ticket_status_change,
     ticket_take,
     ticket_visit_schedule,
+    ticket_zone,
 )
 
 User = get_user_model()
@@ -775,6 +776,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             for reply in CannedReply.objects.filter(is_active=True)
         ]
         callback = ticket.callbacks.filter(status=Callback.Status.PENDING).first()
+        zone = ticket_zone(ticket)
         return {
             "desk_ticket": ticket,
             "desk_accounts": accounts,
@@ -784,9 +786,10 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             "desk_can_reply": self.has_change_permission(request, ticket),
             "desk_reply_form": DeskReplyForm(),
             "desk_visit_form": DeskVisitForm(
-                initial={"address": ticket.visit_address or ticket.connection_address}
+                initial={"address": ticket.visit_address or ticket.connection_address},
+                zone=zone,
             ),
-            "desk_time_zone": timezone.get_current_timezone_name(),
+            "desk_time_zone": zone.key,
             "desk_callback": callback,
             "desk_callback_form": DeskCallbackForm(),
         }
@@ -842,6 +845,10 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     def visit_view(self, request, object_id):
         """Schedule a technician visit (escalating to the technicians) or move it."""
 
+        def visit_form(data):
+            ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
+            return DeskVisitForm(data, zone=ticket_zone(ticket))
+
         def schedule(ticket, data):
             ticket_visit_schedule(
                 ticket=ticket,
@@ -854,7 +861,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             return _("The visit is scheduled; the subscriber is told.")
 
         return self._desk_post(
-            request, object_id, DeskVisitForm, "desk_visit_form", schedule
+            request, object_id, visit_form, "desk_visit_form", schedule
         )
 
     def callback_view(self, request, object_id):

@@ -575,12 +575,17 @@ class DeskVisitForm(forms.Form):
 
     HORIZON_DAYS = 60
 
+    def __init__(self, *args, zone=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The slot is in the subscriber's city's time zone (tickets.services).
+        self.zone = zone or timezone.get_current_timezone()
+
     def clean(self):
         data = super().clean()
         day, starts, ends = data.get("day"), data.get("starts"), data.get("ends")
         if not (day and starts and ends):
             return data
-        zone = timezone.get_current_timezone()
+        zone = self.zone
         data["starts_at"] = datetime.datetime.combine(day, starts, tzinfo=zone)
         data["ends_at"] = datetime.datetime.combine(day, ends, tzinfo=zone)
         if ends <= starts:
@@ -597,7 +602,9 @@ class DeskVisitForm(forms.Form):
                     _("The visit cannot start in the past."), code="visit_past"
                 ),
             )
-        elif day > timezone.localdate() + datetime.timedelta(days=self.HORIZON_DAYS):
+        elif day > timezone.localdate(timezone=zone) + datetime.timedelta(
+            days=self.HORIZON_DAYS
+        ):
             self.add_error(
                 "day",
                 ValidationError(

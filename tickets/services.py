@@ -10,6 +10,7 @@ import logging
 import re
 import secrets
 import smtplib
+import zoneinfo
 from collections import OrderedDict
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from accounts.models import (
     ServiceType,
 )
 from accounts.services import ClientInfo, consent_record
+from offices.models import City
 from portal.mail import mail_send
 from portal.refcache import reference
 from portal.sms import sms_send
@@ -958,7 +960,7 @@ def ticket_escalate(
             )
         ticket.visit_starts_at, ticket.visit_ends_at = visit_starts_at, visit_ends_at
         ticket.visit_address = address[:255]
-        ticket.planned_fix_date = timezone.localdate(visit_ends_at)
+        ticket.planned_fix_date = timezone.localdate(visit_ends_at, ticket_zone(ticket))
         fields += [
             "visit_starts_at",
             "visit_ends_at",
@@ -988,6 +990,20 @@ def ticket_escalate(
         context={"status": ticket.status},
     )
     return ticket
+
+
+@reference(watch=(City,))
+def city_zones() -> dict[str, str]:
+    """Each city's time zone by its name in lower case (offices.City)."""
+    return {city.name.lower(): city.time_zone for city in City.objects.all()}
+
+
+def ticket_zone(ticket: Ticket) -> zoneinfo.ZoneInfo:
+    """The time zone of the ticket's account city (known to offices), else the
+    portal's: the zone a visit slot is given and told in."""
+    city = ticket.account.city if ticket.account_id and ticket.account else ""
+    name = city_zones().get(city.strip().lower())
+    return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
 
 
 def ticket_visit_schedule(
@@ -1034,8 +1050,9 @@ def ticket_visit_schedule(
             raise TicketError(
                 _("A resolved or closed ticket is not escalated."), code="closed"
             )
+        zone = ticket_zone(locked)
         before = (
-            _visit_slot_text(locked.visit_starts_at, locked.visit_ends_at)
+            _visit_slot_text(locked.visit_starts_at, locked.visit_ends_at, zone)
             if locked.visit_starts_at
             else "—"
         )
@@ -1043,7 +1060,7 @@ def ticket_visit_schedule(
         locked.visit_address = (
             address.strip() or locked.visit_address or locked.connection_address
         )[:255]
-        locked.planned_fix_date = timezone.localdate(ends_at)
+        locked.planned_fix_date = timezone.localdate(ends_at, zone)
         previous = locked.status
         locked.status = Ticket.Status.VISIT_SCHEDULED
         locked.save(
@@ -1056,7 +1073,7 @@ def ticket_visit_schedule(
                 "updated_at",
             ]
         )
-        change = f"{before} → {_visit_slot_text(starts_at, ends_at)}"
+        change = f"{before} → {_visit_slot_text(starts_at, ends_at, zone)}"
         event = TicketEvent.objects.create(
             **_event_fields(
                 locked,
@@ -1076,8 +1093,11 @@ def ticket_visit_schedule(
         return locked
 
 
-def _visit_slot_text(starts_at, ends_at) -> str:
-    starts, ends = timezone.localtime(starts_at), timezone.localtime(ends_at)
+def _visit_slot_text(starts_at, ends_at, zone=None) -> str:
+    starts, ends = (
+        timezone.localtime(starts_at, zone),
+        timezone.localtime(ends_at, zone),
+    )
     return f"{starts:%d.%m.%Y %H:%M}–{ends:%H:%M}"
 
 
@@ -1262,16 +1282,22 @@ def _sms_text(notification: Notification, context: dict) -> str:
 
 def _deliver(notification: Notification) -> None:
     context = _notification_context(notification)
-    if notification.channel == Notification.Channel.EMAIL:
-        mail_send(
-            template=f"tickets/emails/{notification.event}",
-            context=context,
-            to=notification.recipient,
-            language=notification.language,
-        )
-        return
-    with translation.override(notification.language):
-        text = str(_sms_text(notification, context))
+    # Times in the letter are the subscriber's: their city's time zone.
+    ticket = context.get("ticket")
+    zone = (
+        ticket_zone(ticket) if ticket is not None else timezone.get_default_timezone()
+    )
+    with timezone.override(zone):
+        if notification.channel == Notification.Channel.EMAIL:
+            mail_send(
+                template=f"tickets/emails/{notification.event}",
+                context=context,
+                to=notification.recipient,
+                language=notification.language,
+            )
+            return
+        with translation.override(notification.language):
+            text = str(_sms_text(notification, context))
     sms_send(phone=notification.recipient, text=text)
 
 

@@ -867,3 +867,37 @@ def test_a_failed_reply_keeps_the_text(tickets):
     assert response.status_code == 200
     assert "x" * 10001 in response.content.decode()
     assert not ticket.messages.exists()
+
+
+def test_a_visit_slot_is_in_the_subscriber_city_time(
+    reference_data, django_capture_on_commit_callbacks
+):
+    import zoneinfo
+
+    from accounts.tests.factories import PersonalAccountFactory
+
+    user = UserFactory()
+    account = PersonalAccountFactory(subscriber=user.subscriber, city="Владивосток")
+    ticket = routed_ticket(
+        "first_line",
+        author=user,
+        account_number=account.number,
+        reply_channel="phone",
+        contact_phone="+79123450000",
+    )
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    zone = zoneinfo.ZoneInfo("Asia/Vladivostok")
+    tomorrow = timezone.localdate(timezone=zone) + datetime.timedelta(days=1)
+    page = client.get(f"{DESK}{ticket.pk}/change/").content.decode()
+    assert "Asia/Vladivostok" in page.split('id="desk-visit"')[1]
+    SmsMessage.objects.all().delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{DESK}{ticket.pk}/visit/", visit_form(tomorrow))
+
+    ticket.refresh_from_db()
+    starts = ticket.visit_starts_at.astimezone(zone)
+    assert (starts.date(), starts.hour) == (tomorrow, 10)
+    assert timezone.localtime(ticket.visit_starts_at).hour == 3  # in Moscow
+    [sms] = SmsMessage.objects.all()
+    assert "с 10:00 до 12:00" in sms.text
