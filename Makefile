@@ -20,7 +20,12 @@ $(STAMP): requirements.txt requirements-build.txt
 	$(BIN)/python -m pip install --quiet --build-constraint requirements-build.txt -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end packages (Chart.js) from the npm registry, as package-lock.json
+# pins them, checked against its hashes; no Node.js needed.
+node_modules/.installed: package-lock.json $(STAMP)
+	$(BIN)/python -m portal.vendor
+
+setup: $(STAMP) node_modules/.installed
 	mkdir -p var/mail var/media
 
 migrate: setup

@@ -354,6 +354,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    # From the npm registry by `python -m portal.vendor` (make setup).
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 if MEDIA_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
     raise ImproperlyConfigured("MEDIA_ROOT must not be inside STATIC_ROOT.")

@@ -20,6 +20,7 @@ from accounts.models import (
     PersonalAccount,
     ReplyChannel,
     Service,
+    ServiceType,
 )
 from accounts.services import service_types_offered
 from accounts.validators import (
@@ -27,6 +28,7 @@ from accounts.validators import (
     russian_phone_normalise,
     service_number_normalise,
 )
+from offices.models import City
 from portal.forms import (
     PortalCaptchaField,
     PortalFormMixin,
@@ -35,7 +37,8 @@ from portal.forms import (
 )
 
 from .files import attachments_inspect
-from .models import CallTime, Ticket
+from .models import CallTime, SpecialistQueue, Ticket, Topic
+from .reports import Filters
 from .services import topics_offered
 
 BODY_MAX = 5000
@@ -628,3 +631,87 @@ class DeskCallbackForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = TextField(label=_("Note"), max_length=200, required=False)
+
+
+class ReportFilterForm(forms.Form):
+    """The report's period and filters; by default the last 30 days."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    queue = forms.ModelChoiceField(
+        label=_("Queue"), queryset=None, required=False, empty_label=_("all")
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("Service type"), queryset=None, required=False, empty_label=_("all")
+    )
+    topic = forms.ModelChoiceField(
+        label=_("Topic"), queryset=None, required=False, empty_label=_("all")
+    )
+    client_category = forms.ChoiceField(
+        label=_("Client category"),
+        choices=[("", _("all")), *ClientCategory.choices],
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("Reply channel"),
+        choices=[("", _("all")), *ReplyChannel.choices],
+        required=False,
+    )
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    DEFAULT_DAYS = 30
+    LONGEST_DAYS = 366
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = SpecialistQueue.objects.all()
+        self.fields["service_type"].queryset = ServiceType.objects.all()
+        self.fields["topic"].queryset = Topic.objects.all()
+        self.fields["city"].choices = [
+            ("", _("all")),
+            *((city.name, str(city)) for city in City.objects.all()),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - datetime.timedelta(
+            days=self.DEFAULT_DAYS - 1
+        )
+        if start > end:
+            self.add_error(
+                "end",
+                ValidationError(
+                    _("The end of the period must not come before its start."),
+                    code="period_order",
+                ),
+            )
+        elif (end - start).days >= self.LONGEST_DAYS:
+            self.add_error(
+                "start",
+                ValidationError(
+                    _("A report covers at most %(days)d days.")
+                    % {"days": self.LONGEST_DAYS},
+                    code="period_long",
+                ),
+            )
+        data["start"], data["end"] = start, end
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            start=data["start"],
+            end=data["end"],
+            queue=data["queue"].pk if data.get("queue") else None,
+            service_type=data["service_type"].pk if data.get("service_type") else None,
+            topic=data["topic"].pk if data.get("topic") else None,
+            client_category=data.get("client_category", ""),
+            channel=data.get("channel", ""),
+            city=data.get("city", ""),
+        )

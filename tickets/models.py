@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -412,6 +412,8 @@ class Ticket(models.Model):
     connection_address = models.CharField(
         _("connection address"), max_length=255, blank=True
     )
+    # The account's city when routed: reports group and filter by it.
+    city = models.CharField(_("city"), max_length=100, blank=True, db_default="")
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT)
     body = models.TextField(_("text"))
     claim_demands = models.TextField(_("claim demands"), blank=True)
@@ -526,6 +528,9 @@ class Ticket(models.Model):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(
+        _("times reopened"), default=0, db_default=0
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
@@ -548,6 +553,8 @@ class Ticket(models.Model):
             # The desk lists a queue's tickets by their next deadline.
             models.Index(fields=["queue", "due_at"], name="ticket_queue_due"),
             models.Index(fields=["due_at"], name="ticket_due"),
+            # Reports: tickets done (resolved, or closed without) by day.
+            models.Index(Coalesce("resolved_at", "closed_at"), name="ticket_done_at"),
             # The desk's search by account number, e-mail or phone.
             models.Index(fields=["account_number"], name="ticket_account_number"),
             models.Index(Upper("contact_email"), name="ticket_contact_email_upper"),

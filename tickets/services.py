@@ -351,6 +351,7 @@ ROUTED_FIELDS = [
     "routed_at",
     "updated_at",
     "due_at",
+    "city",
 ]
 
 
@@ -405,6 +406,7 @@ def ticket_route(*, ticket_id: int, batch: int | None = None) -> int:
                 item.status = Ticket.Status.REGISTERED
             item.routed_at = item.updated_at = now
             item.due_at = item.next_due()
+            item.city = (item.account.city if item.account else "")[:100]
             events.append(
                 TicketEvent(
                     ticket=item,
@@ -492,8 +494,16 @@ def ticket_message_add(
         ticket.resolved_at = None
         ticket.closed_at = None
         ticket.due_at = ticket.next_due()
+        ticket.reopen_count += 1
         ticket.save(
-            update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"]
+            update_fields=[
+                "status",
+                "resolved_at",
+                "closed_at",
+                "due_at",
+                "reopen_count",
+                "updated_at",
+            ]
         )
         _event(
             ticket,
@@ -718,10 +728,19 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
     elif status == Ticket.Status.CLOSED:
         ticket.closed_at = now
     else:
+        if previous in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+            ticket.reopen_count += 1  # reopened by support
         ticket.resolved_at = ticket.closed_at = None
     ticket.due_at = ticket.next_due()
     ticket.save(
-        update_fields=["status", "resolved_at", "closed_at", "due_at", "updated_at"]
+        update_fields=[
+            "status",
+            "resolved_at",
+            "closed_at",
+            "due_at",
+            "reopen_count",
+            "updated_at",
+        ]
     )
     event = _event(
         ticket,

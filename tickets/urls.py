@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "tickets"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("feedback/", views.TicketCreateView.as_view(), name="feedback"),
     path("feedback/sent/<str:number>/", views.TicketDoneView.as_view(), name="done"),
     path("hotline/", views.HotlineView.as_view(), name="hotline"),
+    path("reports/", report_views.ReportView.as_view(), name="reports"),
+    path(
+        "reports/export/<slug:key>.<str:file_format>",
+        report_views.ReportExportView.as_view(),
+        name="report_export",
+    ),
     path("tickets/", views.MyTicketsView.as_view(), name="list"),
     path("tickets/find/", views.GuestLookupView.as_view(), name="guest_lookup"),
     path("tickets/find/code/", views.GuestCodeView.as_view(), name="guest_code"),

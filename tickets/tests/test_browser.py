@@ -344,3 +344,36 @@ def test_an_agent_schedules_a_visit_and_records_a_call_on_the_ticket_page(page):
     ticket.refresh_from_db()
     assert ticket.queue.code == "field_kzn"
     assert timezone.localtime(ticket.visit_starts_at).date() == tomorrow
+
+
+def test_a_manager_opens_the_report_and_downloads_a_csv(page):
+    from django.contrib.auth.models import Group
+
+    from tickets import roles
+    from tickets.services import ticket_route
+
+    for _n in range(3):
+        ticket_route(ticket_id=TicketFactory().pk)
+    manager = UserFactory(
+        subscriber=None, is_staff=True, username="boss", full_name="Ольга Руководитель"
+    )
+    manager.groups.add(Group.objects.get(name=roles.MANAGERS))
+
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill("boss")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto("/admin/")
+    page.get_by_role("link", name="Отчёты").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Отчёты по обращениям")
+    expect(page.locator("#summary-created")).to_have_text("3")
+    expect(page.locator("#table-queue")).to_contain_text("Первая линия: интернет")
+    assert page.locator("canvas").count() >= 10
+    assert page.evaluate("() => typeof Chart") == "function"  # charts drawn
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="По очередям, CSV").click()
+    content = download.value.path().read_text(encoding="utf-8-sig")
+    assert content.splitlines()[0] == 'Название,Подано,"Доля, %",Решено или закрыто'
+    assert "Первая линия: интернет,3,100.0,0" in content
