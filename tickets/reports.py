@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -733,3 +733,94 @@ def _deflection(filters: Filters) -> Table:
         ],
         chart="bar",
     )
+
+
+# What subscribers see: how long an answer takes --------------------------------------
+
+WAIT_DAYS = 3
+QUIET_DAYS = 28
+QUIET_FROM, QUIET_UNTIL = 8, 22  # the hours advice is given for
+WAIT_CACHE_SECONDS = 600
+
+
+@dataclasses.dataclass
+class Wait:
+    channel: str
+    label: str
+    tickets: int
+    average_minutes: int | None
+    median_minutes: int | None
+
+
+def wait_times(now: datetime.datetime | None = None) -> dict:
+    """The time to the first answer over the last three days, per channel, and
+    the quietest hours of the last four weeks; measured from the tickets and
+    kept for ten minutes."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(
+        "tickets:wait-times", lambda: _wait_times(now or timezone.now()),
+        WAIT_CACHE_SECONDS,
+    )  # fmt: skip
+
+
+def _wait_times(now: datetime.datetime) -> dict:
+    since = now - datetime.timedelta(days=WAIT_DAYS)
+    answered = Ticket.objects.filter(
+        created_at__gte=since, first_response_at__isnull=False
+    ).values_list("reply_channel", "created_at", "first_response_at")
+    minutes: dict[str, list[float]] = defaultdict(list)
+    for channel, created, first in answered.iterator():
+        minutes[channel].append((first - created).total_seconds() / 60)
+    channels = [
+        (ReplyChannel.EMAIL, _("Web form, answer by e-mail")),
+        (ReplyChannel.PHONE, _("Call-back")),
+        ("chat", _("Chat and social networks")),
+    ]
+    waits = []
+    for channel, label in channels:
+        values = minutes.get(channel, [])
+        waits.append(
+            Wait(
+                channel=str(channel),
+                label=str(label),
+                tickets=len(values),
+                average_minutes=round(sum(values) / len(values)) if values else None,
+                median_minutes=round(percentile(values, 0.5)) if values else None,
+            )
+        )
+    return {
+        "waits": waits,
+        "measured": any(wait.tickets for wait in waits),
+        "quiet": _quiet_hours(now),
+        "days": WAIT_DAYS,
+    }
+
+
+def _quiet_hours(now: datetime.datetime) -> list[tuple[int, int]]:
+    """Up to two two-hour windows between 08:00 and 22:00 with the fewest
+    tickets filed over the last four weeks (local time), earliest first."""
+    zone = timezone.get_current_timezone()
+    counts = defaultdict(int)
+    filed = Ticket.objects.filter(
+        created_at__gte=now - datetime.timedelta(days=QUIET_DAYS)
+    )
+    for row in (
+        filed.annotate(hour=ExtractHour("created_at", tzinfo=zone))
+        .values("hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[row["hour"]] = row["n"]
+    if sum(counts.values()) < 50:  # too few to say anything honest
+        return []
+    windows = sorted(
+        (counts[hour] + counts[hour + 1], hour)
+        for hour in range(QUIET_FROM, QUIET_UNTIL - 1)
+    )
+    chosen = [windows[0][1]]
+    for _load, hour in windows[1:]:
+        if all(abs(hour - taken) >= 2 for taken in chosen):
+            chosen.append(hour)
+            break
+    return sorted((hour, hour + 2) for hour in chosen)

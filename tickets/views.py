@@ -26,12 +26,16 @@ from .forms import (
     TicketForm,
 )
 from .models import Attachment, Message, Ticket, TicketEvent
+from .reports import wait_times
 
 GUEST_SESSION_KEY = "guest_tickets"
 
 
 class HotlineView(TemplateView):
     template_name = "tickets/hotline.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "wait": wait_times()}
 
 
 # Filing a ticket -----------------------------------------------------------------
@@ -61,7 +65,7 @@ class TicketCreateView(FormView):
             }
             for topic in services.topics_offered().values()
         }
-        return super().get_context_data(topic_rules=rules, **kwargs)
+        return super().get_context_data(topic_rules=rules, wait=wait_times(), **kwargs)
 
     def form_invalid(self, form):
         # The browser never sends the chosen files back: say so plainly.

@@ -339,3 +339,61 @@ def test_csv_and_xlsx_downloads_carry_the_table(data):
     ]  # fmt: skip
     assert xlsx_response.content[:2] == b"PK"
     assert missing.status_code == wrong.status_code == 404
+
+
+# What subscribers see --------------------------------------------------------------
+
+
+@pytest.fixture
+def answered(reference_data):
+    with freeze_time(NOW):
+        # Within the last three days (since Tue 17 March 12:00):
+        ticket(at(19, 12), fr=0.5)  # e-mail, 30 min
+        ticket(at(19, 13), fr=1.5)  # e-mail, 90 min
+        ticket(at(20, 9), fr=3)  # e-mail, 180 min
+        ticket(at(18, 13), fr=2, channel="phone")  # call-back, 120 min
+        ticket(at(19, 14))  # not answered yet: not counted
+        ticket(at(16, 10), fr=48)  # too old
+
+
+def test_wait_times_per_channel_over_three_days(answered):
+    from tickets.reports import wait_times
+
+    with freeze_time(NOW), translation.override("en"):
+        measured = wait_times()
+
+    waits = {wait.channel: wait for wait in measured["waits"]}
+    assert (waits["email"].tickets, waits["email"].average_minutes,
+            waits["email"].median_minutes) == (3, 100, 90)  # fmt: skip
+    assert (waits["phone"].average_minutes, waits["phone"].median_minutes) == (120, 120)
+    assert waits["chat"].tickets == 0
+    assert measured["quiet"] == []  # six tickets say nothing about quiet hours
+
+
+def test_the_hotline_and_the_form_show_the_measured_wait(answered, client):
+    from django.core.cache import cache
+
+    with freeze_time(NOW):
+        hotline = client.get("/hotline/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        form = client.get("/feedback/").content.decode()
+        kept = cache.get("tickets:wait-times")  # for ten minutes
+
+    section = hotline.split('id="wait-time"')[1].split("</section>")[0]
+    assert "1 ч 40 мин" in section  # the average, 100 minutes
+    assert "1 ч 30 мин" in section  # the median
+    assert "2 ч" in section  # the call-back
+    assert "1 ч 40 мин" in form.split('id="form-wait-time"')[1]
+    assert kept["waits"][0].average_minutes == 100
+
+
+def test_the_quietest_hours_are_measured(reference_data):
+    from tickets.reports import wait_times
+
+    with freeze_time(NOW):
+        made = [TicketFactory().pk for _n in range(50)]
+        for index, pk in enumerate(made):  # 10:00–19:59, five tickets an hour
+            hour = 10 + index % 10
+            Ticket.objects.filter(pk=pk).update(created_at=at(19 - index % 3, hour))
+        measured = wait_times()
+
+    assert measured["quiet"] == [(8, 10), (20, 22)]

@@ -1,0 +1,168 @@
+"""Benchmark: the managers' default report over a million tickets.
+
+Builds a scratch PostgreSQL database (created and dropped here) with
+``desk_sample_data`` (1,000,000 tickets over twelve months by default),
+starts gunicorn, signs in a manager and requests the default report (the
+last 30 days, no filters) over real HTTP, then prints its p50/p95 beside a
+plain ``SELECT count(*)`` over the same 30 days, timed in the same run.
+Target: the report under 1 second.
+
+    .venv/bin/python bench/reports.py [--tickets 1000000] [--repeat 20]
+"""
+
+import argparse
+import datetime
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.submit import Browser, free_port, recreate_database, server_env  # noqa: E402
+
+DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_reports"
+PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
+
+
+def summary(samples):
+    ordered = sorted(samples)
+    return (
+        statistics.median(ordered) * 1000,
+        ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+    except OSError:
+        print("skipped: needs PostgreSQL at 127.0.0.1:5432")
+        return
+
+    env = server_env(DATABASE)
+    recreate_database(DATABASE)
+    try:
+        run(env, args)
+    finally:
+        recreate_database(DATABASE)
+
+
+def run(env, args):
+    python = sys.executable
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["desk_sample_data", "--tickets", str(args.tickets)],
+    ):
+        started = time.perf_counter()
+        subprocess.run(
+            [python, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"{command[0]}: {time.perf_counter() - started:.0f} s")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.tests.factories import UserFactory
+    from tickets import roles
+
+    manager = UserFactory(subscriber=None, is_staff=True, username="bench.manager")
+    manager.set_password(PASSWORD)
+    manager.save()
+    manager.groups.add(Group.objects.get(name=roles.MANAGERS))
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(
+        today - datetime.timedelta(days=29), datetime.time(), tzinfo=zone
+    )
+    end = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+    )
+    counts = []
+    for _ in range(args.repeat):
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM tickets_ticket "
+                "WHERE created_at >= %s AND created_at < %s",
+                [start, end],
+            )
+            in_range = cursor.fetchone()[0]
+        counts.append(time.perf_counter() - began)
+    connection.close()
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(python).with_name("gunicorn")),
+            "bench.server.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        browser = Browser(port)
+        fields, _html = browser.form("/account/login/")
+        status, _h, _b = browser.post(
+            "/account/login/",
+            {**fields, "username": "bench.manager", "password": PASSWORD},
+        )
+        assert status == 302, f"sign-in failed: {status}"
+        for _ in range(2):  # warm both workers
+            browser.request("GET", "/reports/")
+        samples = []
+        for _ in range(args.repeat):
+            began = time.perf_counter()
+            status, _headers, body = browser.request("GET", "/reports/")
+            samples.append(time.perf_counter() - began)
+            assert status == 200, status
+            assert 'id="table-daily"' in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report_p50, report_p95 = summary(samples)
+    count_p50, count_p95 = summary(counts)
+    print(f"tickets in the last 30 days: {in_range}")
+    for label, p50, p95 in (
+        ("plain count(*) over the 30 days", count_p50, count_p95),
+        ("default report, full HTTP page", report_p50, report_p95),
+    ):
+        print(f"{label:<40} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+    print(
+        f"report p50 / count(*) p50: {report_p50 / count_p50:.1f}x; "
+        f"report p95 {report_p95:.0f} ms (target: under 1000 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()
