@@ -82,6 +82,7 @@ class Table:
     chart: str = ""  # "line", "bar", "heatmap" or none
     note: str = ""
     levels: list[list[int]] | None = None  # the heat map's shades, 0–5
+    chart_columns: tuple[int, ...] = (1,)  # the columns the chart draws
 
     def cells(self):
         """Rows of (value, CSS class): the heat map's cells are shaded."""
@@ -474,6 +475,7 @@ def _daily(filters: Filters, day_rows: list[dict], now) -> Table:
         [_("Day"), _("Filed"), _("Done"), _("Open at the end of the day")],
         days,
         chart="line",
+        chart_columns=(1, 2, 3),
         note=_("Done: resolved, or closed without a resolution."),
     )
 
@@ -498,6 +500,7 @@ def _times(whole: dict) -> Table:
             ],
         ],
         chart="bar",
+        chart_columns=(2, 3),
     )
 
 
@@ -512,6 +515,7 @@ def _sla(whole: dict) -> Table:
         [_("Deadline"), _("Kept"), _("Missed"), _("Kept, %")],
         rows,
         chart="bar",
+        chart_columns=(3,),
         note=_("Tickets still within their deadline are not counted yet."),
     )
 

@@ -19,11 +19,7 @@ document.addEventListener("DOMContentLoaded", () => {
       [...tr.children].map((cell) => cell.textContent.trim()),
     );
     const labels = rows.map((row) => row[0]);
-    // The daily table: every column; the others: the first figure column.
-    const columns =
-      canvas.dataset.chart === "line"
-        ? headers.slice(1).map((_, index) => index + 1)
-        : [1];
+    const columns = canvas.dataset.columns.split(",").map(Number);
     new Chart(canvas, {
       type: canvas.dataset.chart,
       data: {
