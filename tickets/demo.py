@@ -6,6 +6,7 @@ way real ones do: routed, answered, escalated through the services.
 """
 
 import datetime
+import random
 import uuid
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ServiceType, User
 from accounts.services import ClientInfo
+from offices.reference import CITIES
 
 from .models import QueueMembership, SpecialistQueue, Ticket, Topic
 from .services import (
@@ -125,3 +127,69 @@ def demo_tickets_load() -> int:
             ticket_status_change(ticket=ticket, status=status, actor=agent)
         created += 1
     return created
+
+
+HISTORY_TICKETS = 400
+HISTORY_DAYS = 45
+
+
+@transaction.atomic
+def demo_history_load() -> int:
+    """Six weeks of past tickets (guests', numbered D…), so that the reports
+    and the measured wait times have something to show in ``make run``."""
+    if Ticket.objects.filter(number__startswith="D").exists():
+        return 0
+    chance = random.Random(2026)  # noqa: S311 - the same demo every time
+    now = timezone.now()
+    topics = list(Topic.objects.filter(is_active=True))
+    kinds = list(ServiceType.objects.filter(is_active=True))
+    queues = list(SpecialistQueue.objects.filter(is_active=True, city=""))
+    agents = list(User.objects.filter(username__in=["agent", "manager"]))
+    made = []
+    for number in range(1, HISTORY_TICKETS + 1):
+        day = now - datetime.timedelta(days=chance.uniform(0, HISTORY_DAYS))
+        # Most tickets come in the working day, fewest late at night.
+        hour = chance.choices(range(24), weights=[1] * 7 + [4] * 12 + [2] * 5)[0]
+        created = day.replace(hour=hour, minute=chance.randrange(60))
+        if created > now:
+            created -= datetime.timedelta(days=1)
+        answered = created + datetime.timedelta(hours=chance.uniform(0.3, 30))
+        finished = answered + datetime.timedelta(hours=chance.uniform(1, 120))
+        resolved = finished if finished < now and chance.random() < 0.8 else None
+        topic = chance.choice(topics)
+        made.append(
+            Ticket(
+                number=f"D{created:%Y}-{number:07d}",
+                client_category="legal_entity" if number % 9 == 0 else "individual",
+                service_type=chance.choice(kinds),
+                topic=topic,
+                body="Демонстрационное обращение для отчётов.",
+                reply_channel="phone" if number % 4 == 0 else "email",
+                contact_name=f"Абонент {number}",
+                contact_email=f"demo{number}@example.ru",
+                contact_phone="+79120000000" if number % 4 == 0 else "",
+                city=CITIES[number % len(CITIES)][1],
+                queue=topic.default_queue or chance.choice(queues),
+                assignee=chance.choice(agents) if agents else None,
+                status=Ticket.Status.RESOLVED
+                if resolved
+                else Ticket.Status.IN_PROGRESS,
+                routed_at=created,
+                first_response_due=created + datetime.timedelta(hours=24),
+                resolution_due=created + datetime.timedelta(days=3),
+                first_response_at=answered if answered < now else None,
+                resolved_at=resolved,
+                rating=chance.choice([2, 3, 4, 4, 5, 5, 5])
+                if resolved and number % 3
+                else None,
+                reopen_count=1 if resolved and number % 23 == 0 else 0,
+            )
+        )
+    for ticket in made:
+        ticket.due_at = ticket.next_due()
+    tickets = Ticket.objects.bulk_create(made)
+    # auto_now_add wrote "now": give each ticket the moment it was filed.
+    for ticket in tickets:
+        ticket.created_at = ticket.updated_at = ticket.routed_at
+    Ticket.objects.bulk_update(tickets, ["created_at", "updated_at"])
+    return len(tickets)

@@ -747,13 +747,24 @@ QUIET_FROM, QUIET_UNTIL = 8, 22  # the hours advice is given for
 WAIT_CACHE_SECONDS = 600
 
 
+WAIT_CHANNELS = {
+    ReplyChannel.EMAIL: pgettext_lazy("wait", "Web form, answer by e-mail"),
+    ReplyChannel.PHONE: pgettext_lazy("wait", "Call-back"),
+    "chat": pgettext_lazy("wait", "Chat and social networks"),
+}
+
+
 @dataclasses.dataclass
 class Wait:
     channel: str
-    label: str
     tickets: int
     average_minutes: int | None
     median_minutes: int | None
+
+    @property
+    def label(self) -> str:
+        """In the reader's language (the figures are kept for everybody)."""
+        return str(WAIT_CHANNELS[self.channel])
 
 
 def wait_times(now: datetime.datetime | None = None) -> dict:
@@ -776,18 +787,12 @@ def _wait_times(now: datetime.datetime) -> dict:
     minutes: dict[str, list[float]] = defaultdict(list)
     for channel, created, first in answered.iterator():
         minutes[channel].append((first - created).total_seconds() / 60)
-    channels = [
-        (ReplyChannel.EMAIL, _("Web form, answer by e-mail")),
-        (ReplyChannel.PHONE, _("Call-back")),
-        ("chat", _("Chat and social networks")),
-    ]
     waits = []
-    for channel, label in channels:
+    for channel in WAIT_CHANNELS:
         values = minutes.get(channel, [])
         waits.append(
             Wait(
                 channel=str(channel),
-                label=str(label),
                 tickets=len(values),
                 average_minutes=round(sum(values) / len(values)) if values else None,
                 median_minutes=round(percentile(values, 0.5)) if values else None,

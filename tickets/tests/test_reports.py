@@ -397,3 +397,14 @@ def test_the_quietest_hours_are_measured(reference_data):
         measured = wait_times()
 
     assert measured["quiet"] == [(8, 10), (20, 22)]
+
+
+def test_the_kept_wait_times_speak_the_reader_language(answered, client):
+    with freeze_time(NOW):
+        russian = client.get("/hotline/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+        client.cookies["django_language"] = "en"
+        english = client.get("/hotline/").content.decode()
+
+    assert "Обратный звонок" in russian
+    assert "Call-back" in english
+    assert "Обратный звонок" not in english.split('id="wait-time"')[1]

@@ -11,7 +11,7 @@ from accounts.demo import (
 from faq.demo import demo_faq_load
 from offices.demo import demo_offices_load
 from portal.demo import DEMO_LOGINS, demo_people_load
-from tickets.demo import demo_queues_load, demo_tickets_load
+from tickets.demo import demo_history_load, demo_queues_load, demo_tickets_load
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         created = len(demo_people_load()) + demo_subscribers_load()
         demo_queues_load()
         demo_tickets_load()
+        demo_history_load()
         demo_faq_load()
         demo_offices_load()
         self.stdout.write(
