@@ -675,6 +675,12 @@ class ReportFilterForm(forms.Form):
             ("", _("all")),
             *((city.name, str(city)) for city in City.objects.all()),
         ]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select"
+                if isinstance(field.widget, forms.Select)
+                else "form-control"
+            )
 
     def clean(self):
         data = super().clean()

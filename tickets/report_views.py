@@ -1,5 +1,7 @@
 """The managers' ticket report and its exports: thin views over tickets.reports."""
 
+import datetime
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -25,9 +27,16 @@ class ReportAccessMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def _default_period() -> dict:
+    """The form as first shown: the last 30 days, dates filled in."""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=ReportFilterForm.DEFAULT_DAYS - 1)
+    return {"start": start.isoformat(), "end": today.isoformat()}
+
+
 class ReportView(ReportAccessMixin, View):
     def get(self, request):
-        form = ReportFilterForm(request.GET or {})
+        form = ReportFilterForm(request.GET or _default_period())
         report = report_build(form.filters()) if form.is_valid() else None
         return render(
             request,

@@ -408,3 +408,13 @@ def test_the_kept_wait_times_speak_the_reader_language(answered, client):
     assert "Обратный звонок" in russian
     assert "Call-back" in english
     assert "Обратный звонок" not in english.split('id="wait-time"')[1]
+
+
+def test_the_report_opens_on_the_last_30_days_with_the_dates_filled(data):
+    with freeze_time(NOW):
+        html = employee(roles.MANAGERS).get("/reports/").content.decode()
+
+    assert 'value="2026-02-19"' in html  # 30 days up to 20 March
+    assert 'value="2026-03-20"' in html
+    assert 'class="form-select"' in html
+    assert 'id="summary-created">7<' in html  # t6 of 13 March counts too
