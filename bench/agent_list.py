@@ -31,7 +31,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.submit import Browser, free_port, recreate_database, server_env  # noqa: E402
+from bench.submit import (  # noqa: E402
+    Browser,
+    gunicorn_start,
+    gunicorn_stop,
+    recreate_database,
+    server_env,
+)
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_desk"
 PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
@@ -113,32 +119,12 @@ def main():
             queue=SpecialistQueue.objects.get(code=code), user=agent
         )
     own = Ticket.objects.filter(queue__code__in=QUEUES)
-    sample = own.order_by("pk")[len(QUEUES) * 1000]
+    sample = own.order_by("pk")[own.count() // 2]  # a ticket of the agent's
     print(f"tickets: {Ticket.objects.count()}; in the agent's queues: {own.count()}")
     connection.close()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "bench.server.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server, port = gunicorn_start(env, workers=4)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         browser = Browser(port)
         fields, _html = browser.form("/account/login/")
         status, _h, _b = browser.post(
@@ -177,8 +163,7 @@ def main():
                 f"{concurrency}: {ratio:.2f}x (target: within 2x)"
             )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
         recreate_database(DATABASE)
 
 

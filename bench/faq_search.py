@@ -31,7 +31,13 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.submit import Browser, free_port, recreate_database, server_env  # noqa: E402
+from bench.submit import (  # noqa: E402
+    Browser,
+    gunicorn_start,
+    gunicorn_stop,
+    recreate_database,
+    server_env,
+)
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_faq"
 QUERIES = [
@@ -160,28 +166,8 @@ def main():
 
 
 def run_server(env, sample, repeat):
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "bench.server.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server, port = gunicorn_start(env, workers=2)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         floor_path = f"/bench-article/{sample}/"
         search_paths = [f"/faq/search/?q={quote(query)}" for query in QUERIES]
         for path in [floor_path, *search_paths]:  # warm the workers
@@ -200,8 +186,7 @@ def run_server(env, sample, repeat):
         print(f"search p50 / floor p50: {p50 / floor_p50:.2f}x (target: within 3x)")
         print(f"search p95: {p95:.1f} ms (target: under 50 ms)")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.submit import Browser, free_port, recreate_database, server_env  # noqa: E402
+from bench.submit import (  # noqa: E402
+    Browser,
+    gunicorn_start,
+    gunicorn_stop,
+    recreate_database,
+    server_env,
+)
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_reports"
 PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
@@ -107,30 +113,8 @@ def run(env, args):
         counts.append(time.perf_counter() - began)
     connection.close()
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "bench.server.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server, port = gunicorn_start(env, workers=2, timeout=120)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         browser = Browser(port)
         fields, _html = browser.form("/account/login/")
         status, _h, _b = browser.post(
@@ -148,8 +132,7 @@ def run(env, args):
             assert status == 200, status
             assert 'id="table-daily"' in body
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
     report_p50, report_p95 = summary(samples)
     count_p50, count_p95 = summary(counts)
     print(f"tickets in the last 30 days: {in_range}")

@@ -51,6 +51,40 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def gunicorn_start(env: dict, workers: int = 2, timeout: int = 30):
+    """Start the bench server (``bench.server.wsgi``) under gunicorn on a free
+    port; return the process and the port once it listens."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bench.server.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
+def gunicorn_stop(server) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
 def server_env(database_url: str) -> dict:
     env = {
         key: value
@@ -229,28 +263,8 @@ def main():
         users.append(user)
     topic = Topic.objects.get(code="fault")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "bench.server.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-    )
+    server, port = gunicorn_start(env, workers=2)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         browsers = []
         for user in users:
             browser = Browser(port)
@@ -332,8 +346,7 @@ def main():
         ratio = plain / floor
         print(f"plain submission p50 / floor p50: {ratio:.2f}x (target: within 5x)")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
         connection.close()
         recreate_database(database_url)
         if env.get("REDIS_URL") == BENCH_BROKER:
