@@ -32,7 +32,7 @@ class FaqCategory(TranslatedNameMixin, models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(is_published=True, category__isnull=False)
+        return self.filter(is_published=True)
 
 
 def search_document() -> SearchVector:

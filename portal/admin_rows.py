@@ -25,6 +25,7 @@ from django.contrib.admin.templatetags.admin_list import (
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import display_for_value, quote
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, formats, timezone, translation
@@ -116,7 +117,7 @@ def escape_unless_safe(value) -> str:
 def _nowrap(model_admin, name) -> bool:
     try:
         field = model_admin.model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:  # a column of the admin, not of the model
         return False
     return isinstance(field, (models.DateField, models.TimeField, models.ForeignKey))
 

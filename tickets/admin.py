@@ -776,7 +776,6 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             for reply in CannedReply.objects.filter(is_active=True)
         ]
         callback = ticket.callbacks.filter(status=Callback.Status.PENDING).first()
-        zone = ticket_zone(ticket)
         return {
             "desk_ticket": ticket,
             "desk_accounts": accounts,
@@ -784,14 +783,11 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             "desk_history": history,
             "desk_canned": replies,
             "desk_can_reply": self.has_change_permission(request, ticket),
-            "desk_reply_form": DeskReplyForm(),
-            "desk_visit_form": DeskVisitForm(
-                initial={"address": ticket.visit_address or ticket.connection_address},
-                zone=zone,
-            ),
-            "desk_time_zone": zone.key,
+            "desk_reply_form": DeskReplyForm(ticket=ticket),
+            "desk_visit_form": DeskVisitForm(ticket=ticket),
+            "desk_time_zone": ticket_zone(ticket).key,
             "desk_callback": callback,
-            "desk_callback_form": DeskCallbackForm(),
+            "desk_callback_form": DeskCallbackForm(ticket=ticket),
         }
 
     def _desk_post(self, request, object_id, form_class, form_name, act):
@@ -804,7 +800,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         change_url = reverse("admin:tickets_ticket_change", args=[ticket.pk])
         if request.method != "POST":
             return redirect(change_url)
-        form = form_class(request.POST)
+        form = form_class(request.POST, ticket=ticket)
         if form.is_valid():
             try:
                 done = act(ticket, form.cleaned_data)
@@ -845,10 +841,6 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     def visit_view(self, request, object_id):
         """Schedule a technician visit (escalating to the technicians) or move it."""
 
-        def visit_form(data):
-            ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
-            return DeskVisitForm(data, zone=ticket_zone(ticket))
-
         def schedule(ticket, data):
             ticket_visit_schedule(
                 ticket=ticket,
@@ -861,7 +853,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             return _("The visit is scheduled; the subscriber is told.")
 
         return self._desk_post(
-            request, object_id, visit_form, "desk_visit_form", schedule
+            request, object_id, DeskVisitForm, "desk_visit_form", schedule
         )
 
     def callback_view(self, request, object_id):

@@ -39,7 +39,7 @@ from portal.forms import (
 from .files import attachments_inspect
 from .models import CallTime, SpecialistQueue, Ticket, Topic
 from .reports import Filters
-from .services import topics_offered
+from .services import ticket_zone, topics_offered
 
 BODY_MAX = 5000
 
@@ -541,7 +541,15 @@ class GuestCodeForm(PortalFormMixin, forms.Form):
     )
 
 
-class DeskReplyForm(forms.Form):
+class DeskForm(forms.Form):
+    """A form of the desk's ticket page; it is given the ticket it acts on."""
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+
+
+class DeskReplyForm(DeskForm):
     """Support's answer on the desk's ticket page: public, or an internal note."""
 
     body = TextField(
@@ -578,10 +586,13 @@ class DeskVisitForm(forms.Form):
 
     HORIZON_DAYS = 60
 
-    def __init__(self, *args, zone=None, **kwargs):
+    def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        # The slot is in the subscriber's city's time zone (tickets.services).
-        self.zone = zone or timezone.get_current_timezone()
+        # The slot is in the subscriber's city's time zone.
+        self.zone = ticket_zone(ticket)
+        self.fields["address"].initial = (
+            ticket.visit_address or ticket.connection_address
+        )
 
     def clean(self):
         data = super().clean()
@@ -619,7 +630,7 @@ class DeskVisitForm(forms.Form):
         return data
 
 
-class DeskCallbackForm(forms.Form):
+class DeskCallbackForm(DeskForm):
     """The outcome of one call to a subscriber who asked to be called."""
 
     prefix = "callback"

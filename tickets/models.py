@@ -314,6 +314,18 @@ class CallTime(models.TextChoices):
     EVENING = "evening", _("in the evening, 17:00–21:00")
 
 
+def call_time_field():
+    """When to call: the subscriber's choice on the ticket and its call-back."""
+    return models.CharField(
+        _("when to call"),
+        max_length=8,
+        choices=CallTime.choices,
+        blank=True,
+        default=CallTime.ANY,
+        db_default=CallTime.ANY,
+    )
+
+
 class TicketQuerySet(SubscriberOwnedQuerySet):
     def open(self):
         return self.exclude(status__in=Ticket.CLOSED_STATUSES)
@@ -435,14 +447,7 @@ class Ticket(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=255)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = PhoneNumberField(_("contact phone"), blank=True)
-    callback_time = models.CharField(
-        _("when to call"),
-        max_length=8,
-        choices=CallTime.choices,
-        blank=True,
-        default=CallTime.ANY,
-        db_default=CallTime.ANY,
-    )
+    callback_time = call_time_field()
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -865,14 +870,7 @@ class Callback(models.Model):
         related_name="callbacks",
     )
     phone = PhoneNumberField(_("phone"))
-    preferred_time = models.CharField(
-        _("when to call"),
-        max_length=8,
-        choices=CallTime.choices,
-        blank=True,
-        default=CallTime.ANY,
-        db_default=CallTime.ANY,
-    )
+    preferred_time = call_time_field()
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )

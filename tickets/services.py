@@ -488,22 +488,9 @@ def ticket_message_add(
     if not ticket.is_open:
         previous = ticket.status
         # A ticket closed before routing goes back to wait for routing.
-        ticket.status = (
-            Ticket.Status.IN_PROGRESS if ticket.queue_id else Ticket.Status.NEW
-        )
-        ticket.resolved_at = None
-        ticket.closed_at = None
-        ticket.due_at = ticket.next_due()
-        ticket.reopen_count += 1
-        ticket.save(
-            update_fields=[
-                "status",
-                "resolved_at",
-                "closed_at",
-                "due_at",
-                "reopen_count",
-                "updated_at",
-            ]
+        _status_save(
+            ticket,
+            Ticket.Status.IN_PROGRESS if ticket.queue_id else Ticket.Status.NEW,
         )
         _event(
             ticket,
@@ -721,27 +708,7 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
             % {"from": TicketStatus(previous).label, "to": TicketStatus(status).label},
             code="transition",
         )
-    now = timezone.now()
-    ticket.status = status
-    if status == Ticket.Status.RESOLVED:
-        ticket.resolved_at = now
-    elif status == Ticket.Status.CLOSED:
-        ticket.closed_at = now
-    else:
-        if previous in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
-            ticket.reopen_count += 1  # reopened by support
-        ticket.resolved_at = ticket.closed_at = None
-    ticket.due_at = ticket.next_due()
-    ticket.save(
-        update_fields=[
-            "status",
-            "resolved_at",
-            "closed_at",
-            "due_at",
-            "reopen_count",
-            "updated_at",
-        ]
-    )
+    _status_save(ticket, status)
     event = _event(
         ticket,
         TicketEvent.Kind.STATUS,
@@ -754,6 +721,32 @@ def ticket_status_change(*, ticket: Ticket, status: str, actor) -> Ticket:
             ticket, Notification.Event.STATUS, ref=event.pk, context={"status": status}
         )
     return ticket
+
+
+def _status_save(ticket: Ticket, status: str) -> None:
+    """Move a locked ticket to ``status``: resolving and closing record when;
+    any other status reopens (a resolved or closed ticket counts a reopen)."""
+    now = timezone.now()
+    if status == Ticket.Status.RESOLVED:
+        ticket.resolved_at = now
+    elif status == Ticket.Status.CLOSED:
+        ticket.closed_at = now
+    else:
+        if not ticket.is_open:
+            ticket.reopen_count += 1
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.status = status
+    ticket.due_at = ticket.next_due()
+    ticket.save(
+        update_fields=[
+            "status",
+            "resolved_at",
+            "closed_at",
+            "due_at",
+            "reopen_count",
+            "updated_at",
+        ]
+    )
 
 
 @transaction.atomic
@@ -1018,10 +1011,10 @@ def city_zones() -> dict[str, str]:
 
 
 def ticket_zone(ticket: Ticket) -> zoneinfo.ZoneInfo:
-    """The time zone of the ticket's account city (known to offices), else the
-    portal's: the zone a visit slot is given and told in."""
-    city = ticket.account.city if ticket.account_id and ticket.account else ""
-    name = city_zones().get(city.strip().lower())
+    """The time zone of the ticket's city (the account's, kept when routed;
+    a city offices know), else the portal's: the zone a visit slot is given
+    and told in. No query: the notifications ask it for every letter."""
+    name = city_zones().get(ticket.city.strip().lower())
     return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
 
 

@@ -59,3 +59,30 @@ def test_a_subscriber_searches_from_any_page_and_votes(page, faq):
 def test_faq_pages_have_no_serious_accessibility_violations(page, faq, path):
     page.goto(path)
     assert axe_violations(page) == []
+
+
+def test_an_editor_sees_the_answer_as_subscribers_will_while_typing(page, faq):
+    from django.contrib.auth.models import Group
+
+    from accounts.tests.factories import PASSWORD, UserFactory
+    from faq.models import Article
+    from tickets import roles
+
+    editor = UserFactory(subscriber=None, is_staff=True, username="editor")
+    editor.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    article = Article.objects.get(slug="wifi-password")
+
+    page.goto("/account/login/")
+    page.get_by_label("Электронная почта или мобильный телефон").fill("editor")
+    page.get_by_label("Пароль").fill(PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    page.goto(f"/admin/faq/article/{article.pk}/change/")
+    preview = page.locator("#answer-preview")
+    expect(preview).to_contain_text("наклейке роутера")  # the saved answer
+    page.locator("#id_answer").fill("**Перезагрузите** роутер <script>x()</script>")
+
+    expect(preview.locator("strong")).to_have_text("Перезагрузите")
+    assert preview.locator("script").count() == 0
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    article.refresh_from_db()
+    assert article.answer_html == "<p><strong>Перезагрузите</strong> роутер </p>"
