@@ -385,7 +385,7 @@ def report_build(filters: Filters, now: datetime.datetime | None = None) -> dict
         _daily(filters, rows.get("day", []), now),
         _times(whole),
         _sla(whole),
-        _breaches(filters, now),
+        _breaches(filters, now, names),
         _age(filters, now),
         _reopen_csat(whole),
         _csat_distribution(whole),
@@ -520,7 +520,7 @@ def _sla(whole: dict) -> Table:
     )
 
 
-def _breaches(filters: Filters, now) -> Table:
+def _breaches(filters: Filters, now, names: dict) -> Table:
     start, end = filters.bounds()
     late = (
         Ticket.objects.filter(filters.q(), created_at__gte=start, created_at__lt=end)
@@ -540,7 +540,6 @@ def _breaches(filters: Filters, now) -> Table:
             "first_response_at", "resolution_due", "resolved_at", "closed_at",
         )[:BREACHES_SHOWN]
     )  # fmt: skip
-    names = _names()
     rows = []
     for ticket in late:
         missed = []
