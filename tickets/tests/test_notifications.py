@@ -168,7 +168,12 @@ def queue(code):
 
 
 def test_the_chain_goes_profile_then_visit_then_line(run, routed, agent, mailoutbox):
-    start = timezone.now() + datetime.timedelta(days=1)
+    # Tomorrow 10:00–12:00: a slot within one day, whatever the hour of the run.
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=1), datetime.time(10)
+        )
+    )
 
     run(services.ticket_escalate, ticket=routed, actor=agent, note="Порт в норме")
     routed.refresh_from_db()
