@@ -12,12 +12,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import F, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -69,9 +70,10 @@ class VisibleOr404Mixin:
     not the admin's redirect with "does not exist"."""
 
     def _visible_or_404(self, request, object_id):
+        # get_object: None for another queue's row and for a malformed id.
         if (
             object_id is not None
-            and not self.get_queryset(request).filter(pk=object_id).exists()
+            and self.get_object(request, unquote(object_id)) is None
         ):
             raise Http404
 
@@ -794,7 +796,9 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         """Handle a form of the ticket page: ``act(ticket, cleaned_data)`` calls
         the service and returns the message of success. With an error, the page
         comes back with the form as typed and the message beside it."""
-        ticket = get_object_or_404(self.get_queryset(request), pk=object_id)
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is None:  # another queue's ticket, or no ticket at all
+            raise Http404
         if not self.has_change_permission(request, ticket):
             raise PermissionDenied
         change_url = reverse("admin:tickets_ticket_change", args=[ticket.pk])

@@ -901,3 +901,20 @@ def test_a_visit_slot_is_in_the_subscriber_city_time(
     assert timezone.localtime(ticket.visit_starts_at).hour == 3  # in Moscow
     [sms] = SmsMessage.objects.all()
     assert "с 10:00 до 12:00" in sms.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "abc/change/",
+        "409/change/widgets.css/change/",
+        "abc/visit/",
+        "abc/reply/",
+        "abc/callback/",
+    ],
+)
+def test_a_malformed_ticket_address_is_404_not_500(tickets, path):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+
+    assert client.get(f"{DESK}{path}").status_code == 404
+    assert client.post(f"{DESK}{path}").status_code == 404
