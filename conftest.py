@@ -174,10 +174,12 @@ def page(browser, live_server, reference_data):
     page = context.new_page()
     errors = page.console_errors = []  # a test expecting an error clears it
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-    )
+
+    def console(msg):
+        if msg.type == "error":  # where it came from, to find it again
+            errors.append(f"{msg.text} [{msg.location.get('url')} on {page.url}]")
+
+    page.on("console", console)
     yield page
     context.close()
     assert not errors, f"the page logged errors: {errors}"
