@@ -73,10 +73,9 @@ class EmailOrPhoneBackend(ModelBackend):
     def get_user(self, user_id):
         # Every subscriber's page needs the subscriber: load it with the user.
         User = get_user_model()
-        user = (
-            User._default_manager.select_related("subscriber")
-            .filter(pk=user_id)
-            .first()
-        )
+        try:
+            user = User._default_manager.select_related("subscriber").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
         # A session never outlives the deactivation of its user.
-        return user if user is not None and user.is_active else None
+        return user if user.is_active else None

@@ -229,6 +229,13 @@ class TicketForm(PortalFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
+        # Only the fields this visitor is asked are copied into the form.
+        skipped = self.fields_not_asked()
+        self.base_fields = {
+            name: field
+            for name, field in type(self).base_fields.items()
+            if name not in skipped
+        }
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
@@ -241,6 +248,20 @@ class TicketForm(PortalFormMixin, forms.Form):
     def signed_in(self) -> bool:
         return self.user.is_authenticated and self.user.subscriber_id is not None
 
+    def fields_not_asked(self) -> set[str]:
+        """The fields this visitor is not asked: what their profile knows."""
+        if not self.signed_in:
+            return {"service", "account"}
+        skipped = {"client_category", "consent", "captcha"}
+        # The profile knows the name and contacts; they are asked only if missing.
+        if self.user.get_full_name():
+            skipped.add("contact_name")
+        if self.user.email:
+            skipped.add("contact_email")
+        if self.user.phone:
+            skipped.add("contact_phone")
+        return skipped
+
     def setup_fields(self):
         fields = self.fields
         for name in (
@@ -250,27 +271,19 @@ class TicketForm(PortalFormMixin, forms.Form):
             "contact_email",
             "contact_phone",
         ):
-            fields[name].required_when = "depends"
+            if name in fields:
+                fields[name].required_when = "depends"
         fields["claim_demands"].required_when = "claim"
         fields["claim_answer_form"].required_when = "claim"
-        fields["consent"].help_text = format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("accounts:consent"),
-            _("Read the consent (opens in a new tab)"),
-        )
         if not self.signed_in:
-            del fields["service"], fields["account"]
+            fields["consent"].help_text = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("accounts:consent"),
+                _("Read the consent (opens in a new tab)"),
+            )
             return
         fields["service"].queryset = Service.objects.for_user(self.user)
         fields["account"].queryset = PersonalAccount.objects.for_user(self.user)
-        del fields["client_category"], fields["consent"], fields["captcha"]
-        # The profile knows the name and contacts; they are asked only if missing.
-        if self.user.get_full_name():
-            del fields["contact_name"]
-        if self.user.email:
-            del fields["contact_email"]
-        if self.user.phone:
-            del fields["contact_phone"]
         fields["reply_channel"].initial = self.user.reply_channel
         if not self.is_bound:
             self.holdings_layout()
