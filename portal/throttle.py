@@ -78,6 +78,41 @@ def throttle_counts(keys: list[tuple[str, str]], *, period: int) -> list[int]:
         return [0] * len(names)
 
 
+def throttle_counts_once(
+    token: str, keys: list[tuple[str, str]], *, period: int
+) -> list[int] | None:
+    """Count as ``throttle_counts`` does, once per ``token`` in ``period``.
+
+    The token (a form's one-time key) is marked and the counters move in one
+    round trip; a token seen before counts nothing and gives None. Unlike a
+    counter, the mark is dropped by ``cache.delete(token)``.
+    """
+    names = [_key(scope, who, period) for scope, who in keys]
+    client = _redis_client()
+    if client is None:
+        if cache.add(token, 1, timeout=period) is False:
+            return None
+        return [_count(name, period) for name in names]
+    make_key = cache.client.make_key
+    try:
+        pipe = client.pipeline(transaction=False)
+        pipe.set(make_key(token), 1, ex=period, nx=True)
+        for name in names:
+            pipe.set(make_key(name), 0, ex=period, nx=True)
+            pipe.incr(make_key(name))
+        results = pipe.execute()
+        if not results[0]:  # seen before: take back what was counted
+            pipe = client.pipeline(transaction=False)
+            for name in names:
+                pipe.decr(make_key(name))
+            pipe.execute()
+            return None
+        return results[2::2]
+    except RedisError:
+        logger.warning("rate limits not counted: Redis is unreachable", exc_info=True)
+        return [0] * len(names)
+
+
 def _redis_client():
     get_client = getattr(getattr(cache, "client", None), "get_client", None)
     return get_client(write=True) if get_client is not None else None

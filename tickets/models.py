@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
@@ -609,8 +610,12 @@ class Ticket(models.Model):
 
 
 def attachment_path(instance, filename):
-    """Store every upload under a generated name: the typed name is never a path."""
-    return f"tickets/{instance.ticket.created_at:%Y/%m}/{uuid.uuid4().hex}"
+    """Store every upload under a generated name: the typed name is never a path.
+
+    Files are grouped by the month of the upload; they are written before the
+    row (and a new ticket) is saved.
+    """
+    return f"tickets/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}"
 
 
 class Message(models.Model):

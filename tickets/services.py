@@ -35,7 +35,7 @@ from offices.models import City
 from portal.mail import mail_send
 from portal.refcache import reference
 from portal.sms import sms_send
-from portal.throttle import throttle_counts, throttle_hit
+from portal.throttle import throttle_counts, throttle_counts_once, throttle_hit
 
 from .files import InspectedFile
 from .models import (
@@ -108,8 +108,11 @@ def desk_reference() -> dict[str, dict[int, object]]:
 def ticket_number_next(*, year: int) -> str:
     """Issue the year's next number, such as 2026-0001234.
 
-    One UPDATE … RETURNING: atomic on its own (PostgreSQL and SQLite alike),
-    so the counter row is locked only for that statement's transaction.
+    One UPDATE … RETURNING, called in the transaction that saves the ticket:
+    the number is taken with the ticket (a failed submission leaves no gap)
+    without a commit of its own. The counter row stays locked until that
+    commit, which holds only the ticket's few inserts: its files are written
+    before.
     """
     table = TicketCounter._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608 - the table name is ours
@@ -131,16 +134,17 @@ def ticket_submission_allowed(
     resend after a lost answer) makes no new ticket and is not counted again.
     """
     limit, period = settings.PORTAL_TICKET_LIMIT
-    seen_key = f"ticket-submission:{submission_key}"
-    # False: sent before. (None: the cache cannot tell; count it.)
-    if submission_key is not None and cache.add(seen_key, 1, timeout=period) is False:
-        return True
     keys = [("ticket-ip", ip_address or "unknown")]
     if user is not None and user.is_authenticated:
         keys.append(("ticket-user", str(user.pk)))
-    if any(count > limit for count in throttle_counts(keys, period=period)):
-        if submission_key is not None:
-            cache.delete(seen_key)  # refused: sending it again is counted again
+    if submission_key is None:
+        return all(count <= limit for count in throttle_counts(keys, period=period))
+    seen_key = f"ticket-submission:{submission_key}"
+    counts = throttle_counts_once(seen_key, keys, period=period)
+    if counts is None:  # sent before
+        return True
+    if any(count > limit for count in counts):
+        cache.delete(seen_key)  # refused: sending it again is counted again
         return False
     return True
 
@@ -152,20 +156,49 @@ def ticket_message_allowed(*, ticket: Ticket) -> bool:
     return throttle_hit(scope="ticket-message", who=who, limit=limit, period=period)
 
 
+def _attachments_write(files: list[InspectedFile]) -> list[Attachment]:
+    """Write the files to storage under generated names; return unsaved rows.
+
+    Done before the transaction that saves the rows, so that no lock waits
+    for a disk; a file already written is removed if a later one fails.
+    """
+    written = []
+    try:
+        for item in files:
+            attachment = Attachment(
+                original_name=item.name,
+                content_type=item.content_type,
+                size=item.size,
+            )
+            attachment.file.save(item.name, item.upload, save=False)
+            written.append(attachment)
+    except Exception:
+        _attachments_discard(written)
+        raise
+    return written
+
+
+def _attachments_discard(written: list[Attachment]) -> None:
+    """Remove the files of rows that were never saved (a failed transaction)."""
+    for attachment in written:
+        attachment.file.delete(save=False)
+
+
+def _attachments_save(written: list[Attachment], *, ticket, message=None) -> None:
+    for attachment in written:
+        attachment.ticket = ticket
+        attachment.message = message
+    Attachment.objects.bulk_create(written)
+
+
 def _attachments_store(*, ticket, files: list[InspectedFile], message=None):
-    stored = []
-    for item in files:
-        attachment = Attachment(
-            ticket=ticket,
-            message=message,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-        )
-        attachment.file.save(item.name, item.upload, save=False)
-        stored.append(attachment)
-        attachment.save()
-    return stored
+    written = _attachments_write(files)
+    try:
+        _attachments_save(written, ticket=ticket, message=message)
+    except Exception:
+        _attachments_discard(written)
+        raise
+    return written
 
 
 def _event(ticket, kind, *, actor=None, from_status="", to_status="", note=""):
@@ -201,25 +234,18 @@ def ticket_create(
     The ticket waits for routing; the acknowledgement is sent after the
     commit. Return the ticket and whether it is new.
     """
-    # The number is taken in a short transaction of its own, so that the
-    # year's counter is not locked while files are written (a number lost to a
-    # failed submission leaves a gap, which is harmless).
-    number = ticket_number_next(year=timezone.localdate().year)
-    stored = []
+    written = _attachments_write(files)
     try:
         with transaction.atomic():
             ticket = _ticket_create(
                 author=author,
-                number=number,
                 submission_key=submission_key,
                 client=client,
-                files=files,
+                attachments=written,
                 data=data,
-                stored=stored,
             )
     except Exception as exc:
-        for attachment in stored:  # files written by the rolled-back transaction
-            attachment.file.delete(save=False)
+        _attachments_discard(written)
         if isinstance(exc, IntegrityError):
             # The other click of a double click won the race.
             existing = Ticket.objects.filter(submission_key=submission_key).first()
@@ -229,7 +255,7 @@ def ticket_create(
     return ticket, True
 
 
-def _ticket_create(*, author, number, submission_key, client, files, data, stored):
+def _ticket_create(*, author, submission_key, client, attachments, data):
     authenticated = author is not None and author.is_authenticated
     # Users without a subscriber (staff) file like guests do.
     signed_in = authenticated and author.subscriber_id is not None
@@ -243,7 +269,7 @@ def _ticket_create(*, author, number, submission_key, client, files, data, store
             else None
         )
     ticket = Ticket(
-        number=number,
+        number=ticket_number_next(year=timezone.localdate().year),
         submission_key=submission_key,
         author=author if authenticated else None,
         subscriber=author.subscriber if signed_in else None,
@@ -279,7 +305,7 @@ def _ticket_create(*, author, number, submission_key, client, files, data, store
         validate_constraints=False,
     )
     ticket.save()
-    stored.extend(_attachments_store(ticket=ticket, files=files))
+    _attachments_save(attachments, ticket=ticket)
     TicketEvent.objects.bulk_create(
         [
             TicketEvent(

@@ -274,3 +274,36 @@ def test_redis_down_lets_tickets_through_and_says_so_in_the_log(
 
     assert Ticket.objects.count() == 7
     assert "Redis is unreachable" in caplog.text
+
+
+def assert_a_form_counts_once_and_a_refused_one_again():
+    from django.core.cache import cache
+
+    from tickets.services import ticket_submission_allowed
+
+    def allowed(key):
+        return ticket_submission_allowed(ip_address="203.0.113.5", submission_key=key)
+
+    cache.clear()
+    with freeze_time(WINDOW_START):
+        resent = uuid.uuid4()
+        assert all(allowed(resent) for _click in range(3))  # counted once
+        assert all(allowed(uuid.uuid4()) for _n in range(4))
+        refused = uuid.uuid4()
+        assert not allowed(refused)
+        assert not allowed(refused)  # a refused form is counted when sent again
+        assert allowed(resent)  # the filed one is still not counted
+    with freeze_time("2026-03-02 10:10:00"):  # the next window
+        assert allowed(refused)
+    cache.clear()
+
+
+def test_a_form_sent_again_counts_once_and_a_refused_one_again(db):
+    assert_a_form_counts_once_and_a_refused_one_again()
+
+
+def test_on_redis_a_form_sent_again_counts_once_and_a_refused_one_again(
+    settings, require_redis
+):
+    settings.CACHES = redis_cache(require_redis)
+    assert_a_form_counts_once_and_a_refused_one_again()

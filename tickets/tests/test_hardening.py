@@ -132,6 +132,18 @@ def test_a_failed_save_leaves_no_half_made_ticket_and_no_file(
     assert stored == []
 
 
+def test_a_failed_save_takes_no_number(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(TicketEvent.objects, "bulk_create", broken)
+    Client(raise_request_exception=False).post("/feedback/", guest_form())
+    monkeypatch.undo()
+
+    assert client.post("/feedback/", guest_form()).status_code == 302
+    assert Ticket.objects.get().number.endswith("-0000001")
+
+
 def test_a_guests_acknowledgement_greets_without_the_typed_name(
     client, django_capture_on_commit_callbacks
 ):
