@@ -342,9 +342,12 @@ class Tariff(models.Model):
 
 class ServiceQuerySet(models.QuerySet):
     def for_user(self, user):
-        return self.filter(
-            account__in=PersonalAccount.objects.for_user(user)
-        ).select_related("service_type", "tariff", "account")
+        """Return the services on the accounts of the user's subscriber."""
+        if not user.is_authenticated or user.subscriber_id is None:
+            return self.none()
+        return self.filter(account__subscriber_id=user.subscriber_id).select_related(
+            "service_type", "tariff", "account"
+        )
 
 
 class Service(models.Model):
