@@ -37,6 +37,18 @@ RANK_CANDIDATES = 200  # matches ranked on PostgreSQL: the most viewed ones
 MARK_START, MARK_STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[^\W_]{2,}")  # letters and digits, no "_"
+_EXCLUDED = re.compile(r"(?:^|\s)-([^\W_]{2,})")  # "-word" leaves the word out
+
+
+def _query_words(query: str) -> tuple[list[str], list[str]]:
+    """The words to look for and the words to leave out ("-word"), lower case."""
+    excluded = list(dict.fromkeys(w.lower() for w in _EXCLUDED.findall(query)))
+    words = [
+        word
+        for word in dict.fromkeys(w.lower() for w in _WORD.findall(query))
+        if word not in excluded
+    ]
+    return words[:WORDS_MAX], excluded[:WORDS_MAX]
 
 
 def article_index(pks) -> None:
@@ -157,9 +169,14 @@ def _pg_search(
     "-word" leaves out), then those with some of the words, each part ranked;
     when that leaves the first page short, questions that look like the query
     (typos). One query with its snippets; a second one only for typos."""
-    words = [word.lower() for word in _WORD.findall(query)][:WORDS_MAX]
+    words, excluded = _query_words(query)
+    if not words:  # only words to leave out
+        return []
     every = SearchQuery(query, config="russian", search_type="websearch")
-    some = SearchQuery(" | ".join(words), config="russian", search_type="raw")
+    some_text = " | ".join(words)
+    if excluded:
+        some_text = f"({some_text}) & " + " & ".join(f"!{word}" for word in excluded)
+    some = SearchQuery(some_text, config="russian", search_type="raw")
     published = Article.objects.published()
     # Ranking reads every matching document; a word in thousands of answers
     # would cost that on every search. The candidates are the most viewed
@@ -198,11 +215,17 @@ def _pg_search(
     )
     hits = [Hit(article, _marked(article.headline)) for article in articles]
     if len(hits) < limit and offset == 0:
+        similar = published.filter(title__trigram_word_similar=" ".join(words))
+        if excluded:
+            similar = similar.exclude(
+                search_vector=SearchQuery(
+                    " | ".join(excluded), config="russian", search_type="raw"
+                )
+            )
         similar = (
-            published.filter(title__trigram_word_similar=query)
-            .exclude(pk__in=[hit.article.pk for hit in hits])
+            similar.exclude(pk__in=[hit.article.pk for hit in hits])
             .only(*fields, "answer_text")
-            .annotate(similarity=TrigramWordSimilarity(query, "title"))
+            .annotate(similarity=TrigramWordSimilarity(" ".join(words), "title"))
             .order_by("-similarity", "order", "pk")[: limit - len(hits)]
         )
         hits += [
@@ -225,9 +248,11 @@ def _spellings(word: str) -> set[str]:
 def _words_search(
     query: str, limit: int, offset: int, *, any_word: bool = False
 ) -> list[Hit]:
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:WORDS_MAX]
-    condition = Q(pk__in=[]) if any_word else Q()
-    for word in words:
+    words, excluded = _query_words(query)
+    if not words:  # only words to leave out
+        return []
+
+    def containing(word):
         matches = Q()
         for form in _spellings(word):
             matches |= (
@@ -235,7 +260,14 @@ def _words_search(
                 | Q(tags__contains=form)
                 | Q(answer_text__contains=form)
             )
+        return matches
+
+    condition = Q(pk__in=[]) if any_word else Q()
+    for word in words:
+        matches = containing(word)
         condition = (condition | matches) if any_word else (condition & matches)
+    for word in excluded:
+        condition &= ~containing(word)
     candidates = Article.objects.published().filter(condition)[:500]
 
     def score(article):
@@ -294,7 +326,15 @@ def article_vote(*, article: Article, visitor: str, helpful: bool) -> bool:
 
 def deflection_record(*, kind: str, articles, flow: uuid.UUID, topic_id=None) -> None:
     """Record suggestions shown, opened or solving the problem; once per
-    (form visit, article, kind)."""
+    (form visit, article, kind).
+
+    A topic that the form does not offer (an old page, a typed address) is
+    not recorded: the event stays, without its topic.
+    """
+    from tickets.services import topics_offered
+
+    if topic_id not in topics_offered():
+        topic_id = None
     DeflectionEvent.objects.bulk_create(
         [
             DeflectionEvent(kind=kind, article=article, flow=flow, topic_id=topic_id)

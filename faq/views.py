@@ -39,7 +39,11 @@ def _uuid(value) -> uuid.UUID | None:
 
 
 def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+    """A positive id or page number typed in ASCII digits; anything else is None."""
+    value = str(value or "")
+    if value.isascii() and value.isdigit() and len(value) < 10:
+        return int(value)
+    return None
 
 
 class FaqHomeView(TemplateView):

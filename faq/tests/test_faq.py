@@ -331,3 +331,60 @@ def test_without_keeping_every_search_asks_the_database(faq, settings):
     Article.objects.filter(slug="moving").update(title="Переезд: как быть")
 
     assert "Переезд: как быть" in titles(services.faq_search("переезд"))
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "1e3", "-1", "9" * 30, "\x00"])
+def test_odd_numbers_in_addresses_are_ignored(client, faq, odd):
+    flow = str(uuid.uuid4())
+    article = faq["los-red"].pk
+
+    assert client.get("/faq/search/", {"q": "роутер", "page": odd}).status_code == 200
+    for params in ({"topic": odd}, {"service_type": odd}):
+        response = client.get("/faq/suggest/", {"q": "роутер", "flow": flow, **params})
+        assert response.status_code == 200
+    for path in ("/faq/suggest/opened/", "/faq/suggest/solved/"):
+        data = {"article": article, "flow": flow, "topic": odd}
+        assert client.post(path, data).status_code in (200, 204)
+        assert client.post(path, {**data, "article": odd}).status_code == 404
+
+
+def test_a_topic_the_form_does_not_offer_is_left_out_of_the_events(client, faq):
+    flow = uuid.uuid4()
+    article = faq["los-red"]
+    unknown = Topic.objects.order_by("-pk").first().pk + 1000
+
+    shown = client.get("/faq/suggest/", {"q": "роутер", "topic": unknown, "flow": flow})
+    opened = client.post(
+        "/faq/suggest/opened/", {"article": article.pk, "flow": flow, "topic": unknown}
+    )
+    solved = client.post(
+        "/faq/suggest/solved/", {"article": article.pk, "flow": flow, "topic": unknown}
+    )
+
+    assert (shown.status_code, opened.status_code, solved.status_code) == (
+        200,
+        204,
+        200,
+    )
+    events = DeflectionEvent.objects.filter(flow=flow)
+    assert {event.kind for event in events} == {"shown", "opened", "solved"}
+    assert all(event.topic_id is None for event in events)
+
+
+def test_a_page_past_the_last_answers_says_so_and_leads_back(client, faq):
+    html = client.get("/faq/search/", {"q": "роутер", "page": 40}).content.decode()
+
+    assert "Ничего не нашлось" not in html
+    assert "?q=%D1%80%D0%BE%D1%83%D1%82%D0%B5%D1%80" in html
+
+
+def test_a_word_with_a_minus_is_left_out(client, faq):
+    both = client.get("/faq/search/", {"q": "линии"}).content.decode()
+    without = client.get("/faq/search/", {"q": "линии -LOS"}).content.decode()
+
+    assert "Горит красный индикатор LOS или PON" in both
+    assert "Нет гудка в телефоне" in both
+    assert "Горит красный индикатор LOS или PON" not in without
+    assert "Нет гудка в телефоне" in without
+    only_minus = client.get("/faq/search/", {"q": "-линии"})
+    assert only_minus.status_code == 200
