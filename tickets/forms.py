@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -356,6 +357,18 @@ class TicketForm(PortalFormMixin, forms.Form):
             data["service_number"] = service.number
             if not data.get("account"):
                 data["account"] = service.account
+            elif data["account"] != service.account:
+                self.add_error(
+                    "account",
+                    ValidationError(
+                        _(
+                            "The chosen service is on personal account "
+                            "%(number)s: choose that account."
+                        ),
+                        code="service_on_other_account",
+                        params={"number": service.account.number},
+                    ),
+                )
         elif not data.get("service_type") and "service_type" not in self.errors:
             self.add_error(
                 "service_type",
@@ -689,9 +702,16 @@ class ReportFilterForm(forms.Form):
 
     DEFAULT_DAYS = 30
     LONGEST_DAYS = 366
+    # Dates a report may cover: the portal's tickets, with room on both sides.
+    EARLIEST = datetime.date(2000, 1, 1)
+    LATEST = datetime.date(2099, 12, 31)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs.update(
+                min=self.EARLIEST.isoformat(), max=self.LATEST.isoformat()
+            )
         self.fields["queue"].queryset = SpecialistQueue.objects.all()
         self.fields["service_type"].queryset = ServiceType.objects.all()
         self.fields["topic"].queryset = Topic.objects.all()
@@ -706,8 +726,29 @@ class ReportFilterForm(forms.Form):
                 else "form-control"
             )
 
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not self.EARLIEST <= value <= self.LATEST:
+            raise ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s."),
+                code="date_range",
+                params={
+                    "earliest": date_format(self.EARLIEST, "SHORT_DATE_FORMAT"),
+                    "latest": date_format(self.LATEST, "SHORT_DATE_FORMAT"),
+                },
+            )
+        return value
+
+    def clean_start(self):
+        return self._clean_date("start")
+
+    def clean_end(self):
+        return self._clean_date("end")
+
     def clean(self):
         data = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            return data
         today = timezone.localdate()
         end = data.get("end") or today
         start = data.get("start") or end - datetime.timedelta(

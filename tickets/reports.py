@@ -142,6 +142,11 @@ RATING_COUNTS = ", ".join(
 )
 
 
+# A deadline's clock stops at what it waits for, or when the ticket ends
+# without it (a subscriber who closes their ticket stops both clocks).
+FR_STOP = "COALESCE(first_response_at, resolved_at, closed_at)"
+RES_STOP = "COALESCE(resolved_at, closed_at)"
+
 COUNTS_SQL = f"""
     count(*) AS created,
     count(*) FILTER (WHERE resolved_at IS NOT NULL OR closed_at IS NOT NULL) AS done,
@@ -152,15 +157,15 @@ COUNTS_SQL = f"""
     count(*) FILTER (WHERE resolved_at IS NOT NULL OR reopen_count > 0)
         AS ever_resolved,
     count(first_response_due)
-        FILTER (WHERE first_response_at <= first_response_due) AS fr_met,
+        FILTER (WHERE {FR_STOP} <= first_response_due) AS fr_met,
     count(first_response_due) FILTER (
-        WHERE first_response_at > first_response_due
-           OR (first_response_at IS NULL AND first_response_due < report_now))
+        WHERE {FR_STOP} > first_response_due
+           OR ({FR_STOP} IS NULL AND first_response_due < report_now))
         AS fr_breached,
-    count(resolution_due) FILTER (WHERE resolved_at <= resolution_due) AS res_met,
+    count(resolution_due) FILTER (WHERE {RES_STOP} <= resolution_due) AS res_met,
     count(resolution_due) FILTER (
-        WHERE resolved_at > resolution_due
-           OR (resolved_at IS NULL AND resolution_due < report_now))
+        WHERE {RES_STOP} > resolution_due
+           OR ({RES_STOP} IS NULL AND resolution_due < report_now))
         AS res_breached
 """
 TIMES_SQL = """
@@ -344,17 +349,23 @@ def _python_metrics(tickets: list[dict], keys: dict) -> dict:
         "res_breached": 0,
     }
     for t in tickets:
-        for prefix, done, due in (
-            ("fr", t["first_response_at"], t["first_response_due"]),
-            ("res", t["resolved_at"], t["resolution_due"]),
-        ):
+        for prefix, stop, due in _clocks(t):
             if due is None:
                 continue
-            if done is not None and done <= due:
+            if stop is not None and stop <= due:
                 row[f"{prefix}_met"] += 1
-            elif done is not None or due < t["now"]:
+            elif stop is not None or due < t["now"]:
                 row[f"{prefix}_breached"] += 1
     return row
+
+
+def _clocks(ticket: dict):
+    """(figure, when its clock stopped or None, deadline): FR_STOP and RES_STOP."""
+    ended = ticket["resolved_at"] or ticket["closed_at"]
+    return (
+        ("fr", ticket["first_response_at"] or ended, ticket["first_response_due"]),
+        ("res", ended, ticket["resolution_due"]),
+    )
 
 
 # Figures only the agents and the whole period have (None elsewhere on
@@ -524,15 +535,15 @@ def _breaches(filters: Filters, now, names: dict) -> Table:
     start, end = filters.bounds()
     late = (
         Ticket.objects.filter(filters.q(), created_at__gte=start, created_at__lt=end)
+        .alias(
+            fr_stop=Coalesce("first_response_at", "resolved_at", "closed_at"),
+            res_stop=Coalesce("resolved_at", "closed_at"),
+        )
         .filter(
-            Q(first_response_at__gt=F("first_response_due"))
-            | Q(first_response_at__isnull=True, first_response_due__lt=now)
-            | Q(resolved_at__gt=F("resolution_due"))
-            | Q(
-                resolved_at__isnull=True,
-                closed_at__isnull=True,
-                resolution_due__lt=now,
-            )
+            Q(fr_stop__gt=F("first_response_due"))
+            | Q(fr_stop__isnull=True, first_response_due__lt=now)
+            | Q(res_stop__gt=F("resolution_due"))
+            | Q(res_stop__isnull=True, resolution_due__lt=now)
         )
         .order_by("-created_at")
         .values(
@@ -541,24 +552,13 @@ def _breaches(filters: Filters, now, names: dict) -> Table:
         )[:BREACHES_SHOWN]
     )  # fmt: skip
     rows = []
+    labels = {"fr": _("first response"), "res": _("resolution")}
     for ticket in late:
-        missed = []
-        answered = ticket["first_response_at"]
-        if ticket["first_response_due"] and (
-            (answered and answered > ticket["first_response_due"])
-            or (not answered and ticket["first_response_due"] < now)
-        ):
-            missed.append(_("first response"))
-        resolved = ticket["resolved_at"]
-        if ticket["resolution_due"] and (
-            (resolved and resolved > ticket["resolution_due"])
-            or (
-                not resolved
-                and not ticket["closed_at"]
-                and ticket["resolution_due"] < now
-            )
-        ):
-            missed.append(_("resolution"))
+        missed = [
+            labels[prefix]
+            for prefix, stop, due in _clocks(ticket)
+            if due is not None and (stop > due if stop is not None else due < now)
+        ]
         rows.append([
             ticket["number"],
             names["topic"].get(ticket["topic_id"], "—"),
@@ -732,9 +732,16 @@ def _deflection(filters: Filters) -> Table:
             [_("Suggestions shown"), counts["shown"]],
             [_("Opened"), counts["opened"]],
             [_("Solved without a ticket"), counts["solved"]],
-            [_("Solved, % of visits"), percent(counts["solved"], counts["visits"])],
+            [
+                _("Visits solved without a ticket, %"),
+                percent(counts["solved"], counts["visits"]),
+            ],
         ],
         chart="bar",
+        note=_(
+            "Counted for the period and the topic; the other filters do not "
+            "apply, as no ticket is filed."
+        ),
     )
 
 

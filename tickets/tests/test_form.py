@@ -672,6 +672,18 @@ def test_choosing_a_service_fills_type_number_and_account(client, user):
     assert ticket.connection_address == service.account.address
 
 
+def test_a_service_with_another_of_ones_accounts_is_refused(client, user):
+    service = user.subscriber.accounts.get().services.get()
+    other = PersonalAccountFactory(subscriber=user.subscriber)
+    client.force_login(user)
+
+    response = post(client, member_data(service=service.pk, account=other.pk))
+
+    assert_refused(response, "account", "service_on_other_account")
+    assert service.account.number in response.content.decode()
+    assert_kept(response, {"body": BODY})
+
+
 def test_another_subscribers_service_is_an_invalid_choice(client, user, other_user):
     foreign = other_user.subscriber.accounts.get().services.get()
     client.force_login(user)

@@ -122,11 +122,11 @@ def test_deadlines_kept_and_the_breaches(data):
     _report, tables = build()
 
     # First response: kept t1 t3 t5, missed t2 (late) t4 (none, due Thu);
-    # t7 still has time. Resolution: kept t1; missed t2 (late), t3 (due Fri
-    # 09:00); t4, t5, t7 still have time.
+    # t7 still has time. Resolution: kept t1, t5 (closed in time); missed t2
+    # (late), t3 (due Fri 09:00); t4, t7 still have time.
     assert tables["sla"].rows == [
         ["First response", 3, 2, 60.0],
-        ["Resolution", 1, 2, 33.3],
+        ["Resolution", 2, 2, 50.0],
     ]
     breaches = {row[0]: row[4] for row in tables["breaches"].rows}
     assert breaches == {
@@ -137,6 +137,24 @@ def test_deadlines_kept_and_the_breaches(data):
     assert [row[0] for row in tables["breaches"].rows] == [
         data["t4"].number, data["t3"].number, data["t2"].number,
     ]  # fmt: skip
+
+
+def test_a_ticket_closed_by_its_subscriber_stops_its_clocks(reference_data):
+    with freeze_time(NOW):
+        # Closed a minute after filing, never answered; both deadlines passed.
+        early = ticket(at(16, 10), closed=at(16, 10, 1))
+        # Closed unanswered after 48 h: the first answer was due at 24 h.
+        late = ticket(at(16, 12), closed=at(18, 12))
+
+    _report, tables = build()
+
+    assert tables["sla"].rows == [
+        ["First response", 1, 1, 50.0],
+        ["Resolution", 2, 0, 100.0],
+    ]
+    breaches = {row[0]: row[4] for row in tables["breaches"].rows}
+    assert breaches == {late.number: "first response"}
+    assert early.number not in breaches
 
 
 def test_backlog_age_reopen_and_satisfaction(data):
@@ -187,7 +205,7 @@ def test_breakdowns_agents_hours_and_suggestions(data):
         ["Suggestions shown", 3],
         ["Opened", 1],
         ["Solved without a ticket", 1],
-        ["Solved, % of visits", 50.0],
+        ["Visits solved without a ticket, %", 50.0],
     ]
 
 
@@ -268,6 +286,9 @@ def test_the_page_shows_every_table_with_its_chart_and_exports(data):
         ({"start": "2024-01-01", "end": "2026-03-16"}, "не больше чем за 366"),
         ({"start": "вчера"}, "Введите правильную дату"),
         ({"queue": "999999"}, "Выберите корректный вариант"),
+        ({"end": "0001-01-05"}, "Выберите дату с 01.01.2000 по 31.12.2099"),
+        ({"start": "0001-01-01", "end": "0001-01-10"}, "Выберите дату с 01.01.2000"),
+        ({"start": "9999-12-31", "end": "9999-12-31"}, "Выберите дату с 01.01.2000"),
     ],
 )
 def test_a_wrong_filter_is_explained_and_kept(reference_data, params, message):
@@ -281,6 +302,21 @@ def test_a_wrong_filter_is_explained_and_kept(reference_data, params, message):
     assert 'id="table-daily"' not in html
     for value in params.values():
         assert f'value="{value}"' in html or value == "999999"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end": "0001-01-05"},
+        {"start": "0001-01-01", "end": "0001-01-10"},
+        {"start": "9999-12-31", "end": "9999-12-31"},
+    ],
+)
+def test_an_export_of_a_date_out_of_range_is_not_found(reference_data, params):
+    manager = employee(roles.MANAGERS)
+
+    for path in ("/reports/export/daily.csv", "/reports/export/all.xlsx"):
+        assert manager.get(path, params).status_code == 404
 
 
 def test_exports_neutralise_formulas():
