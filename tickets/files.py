@@ -1,5 +1,6 @@
 """What may be attached to a ticket: the type is read from the content, not the name."""
 
+import codecs
 import os
 import re
 import unicodedata
@@ -35,6 +36,7 @@ TEXT_EXTENSIONS = {"txt", "log", "csv"}
 # Markup that a browser would run if the file were ever shown inline.
 _MARKUP = re.compile(rb"<\s*(!doctype|html|script|svg|iframe|body|head|\?xml)", re.I)
 _SNIFF_BYTES = 8192
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class InspectedFile:
@@ -65,7 +67,19 @@ def safe_name(name: str) -> str:
 
 
 def _text_charset(head: bytes) -> str | None:
-    """Return the charset of a plain text sample (UTF-8 or Windows-1251), or None."""
+    """Return the charset of a plain text sample (UTF-8, UTF-16 with its byte
+    order mark, or Windows-1251), or None."""
+    for bom, codec in _UTF16_BOMS:
+        if head.startswith(bom):
+            # Incremental: a character may be cut at the end of the sample.
+            decoder = codecs.getincrementaldecoder(codec)()
+            try:
+                text = decoder.decode(head[len(bom) :], final=False)
+            except UnicodeDecodeError:
+                return None
+            if "\x00" in text or _MARKUP.search(text.encode("utf-8", "replace")):
+                return None
+            return "utf-16"
     if b"\x00" in head or _MARKUP.search(head):
         return None
     try:

@@ -1,5 +1,6 @@
 """Following a ticket: My tickets, the ticket page, files, guests' links and codes."""
 
+import codecs
 import datetime
 import re
 import uuid
@@ -995,6 +996,29 @@ def test_windows_1251_text_is_served_with_its_charset(client, user):
 
     assert response["Content-Type"] == "text/plain; charset=windows-1251"
     assert file_bytes(response).decode("cp1251").startswith("Журнал роутера")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_utf16_text_with_its_mark_is_served_as_utf16(client, user, encoding):
+    text = "Журнал роутера: обрыв PPPoE, ошибка 651.\n" * 3
+    mark = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+    data = mark.get(encoding, b"") + text.encode(encoding)
+    client.force_login(user)
+    ticket = TicketFactory(author=user)
+    client.post(
+        detail(ticket),
+        {
+            "action": "message",
+            "body": "Прикладываю журнал",
+            "attachments": [SimpleUploadedFile("router.txt", data)],
+        },
+    )
+    attachment = ticket.attachments.get()
+
+    response = client.get(f"{detail(ticket)}files/{attachment.pk}/")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-16"
+    assert file_bytes(response).decode("utf-16") == text
 
 
 def test_error_summary_links_a_radio_group_to_its_first_choice(client):
