@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from portal.admin_dates import DateHierarchyGuardMixin
+
 from .models import Article, DeflectionEvent, FaqCategory
 from .rendering import answer_render
 
@@ -89,7 +91,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeflectionEvent)
-class DeflectionEventAdmin(admin.ModelAdmin):
+class DeflectionEventAdmin(DateHierarchyGuardMixin, admin.ModelAdmin):
     """Articles offered beside the feedback form and what became of them."""
 
     list_display = ("created_at", "kind", "article", "topic")

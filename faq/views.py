@@ -12,6 +12,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from portal.params import ascii_int
+
 from . import services
 from .models import Article, ArticleVote, DeflectionEvent, FaqCategory
 
@@ -36,14 +38,6 @@ def _uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-def _int(value) -> int | None:
-    """A positive id or page number typed in ASCII digits; anything else is None."""
-    value = str(value or "")
-    if value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
 
 
 class FaqHomeView(TemplateView):
@@ -129,7 +123,7 @@ def article_vote(request, slug):
 class SearchView(View):
     def get(self, request):
         query = services.query_clean(request.GET.get("q", ""))
-        page = min(_int(request.GET.get("page")) or 1, PAGES_MAX)
+        page = min(ascii_int(request.GET.get("page")) or 1, PAGES_MAX)
         hits = (
             services.faq_search(
                 query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
@@ -152,11 +146,11 @@ class SearchView(View):
 
 def suggest(request):
     """Articles for the ticket being written (an HTML fragment for the form)."""
-    topic_id = _int(request.GET.get("topic"))
+    topic_id = ascii_int(request.GET.get("topic"))
     hits = services.faq_suggest(
         request.GET.get("q", ""),
         topic_id=topic_id,
-        service_type_id=_int(request.GET.get("service_type")),
+        service_type_id=ascii_int(request.GET.get("service_type")),
     )
     flow = _uuid(request.GET.get("flow"))
     if hits and flow:
@@ -175,7 +169,9 @@ def suggest(request):
 
 def _event_article(request):
     article = (
-        Article.objects.published().filter(pk=_int(request.POST.get("article"))).first()
+        Article.objects.published()
+        .filter(pk=ascii_int(request.POST.get("article")))
+        .first()
     )
     flow = _uuid(request.POST.get("flow"))
     if article is None or flow is None:
@@ -190,7 +186,7 @@ def suggestion_opened(request):
         kind=DeflectionEvent.Kind.OPENED,
         articles=[article],
         flow=flow,
-        topic_id=_int(request.POST.get("topic")),
+        topic_id=ascii_int(request.POST.get("topic")),
     )
     return HttpResponse(status=204)
 
@@ -203,6 +199,6 @@ def suggestion_solved(request):
         kind=DeflectionEvent.Kind.SOLVED,
         articles=[article],
         flow=flow,
-        topic_id=_int(request.POST.get("topic")),
+        topic_id=ascii_int(request.POST.get("topic")),
     )
     return render(request, "faq/solved.html", {"article": article})

@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from portal.admin_dates import DateHierarchyGuardMixin
+
 from .models import City, Office, OfficeHours, SpecialDay
 
 
@@ -43,7 +45,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SpecialDay)
-class SpecialDayAdmin(admin.ModelAdmin):
+class SpecialDayAdmin(DateHierarchyGuardMixin, admin.ModelAdmin):
     """Holidays and shortened days of an office, a city or every office."""
 
     list_display = ("date", "office", "city", "is_closed", "opens", "closes", "note")

@@ -3,10 +3,13 @@
 import math
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
+
+from portal.params import ascii_int
 
 from .models import City
 from .services import NEAREST_MAX, office_cards, offices_listed
@@ -82,7 +85,11 @@ def offices_json(request):
     optionally only those open now: ``?city=kazan``, ``?lat=55.79&lon=49.12``,
     ``&open_now=1``, ``&limit=5``."""
     city_slug = request.GET.get("city", "")
-    city = City.objects.filter(slug=city_slug).first() if city_slug else None
+    city = (
+        City.objects.filter(slug=city_slug).first()
+        if slug_re.fullmatch(city_slug)  # (a NUL byte never reaches the database)
+        else None
+    )
     if city_slug and city is None:
         return JsonResponse({"error": _("Unknown city.")}, status=400)
     origin = None
@@ -99,8 +106,8 @@ def offices_json(request):
         return JsonResponse(
             {"error": _("Choose a city or give a point (lat and lon).")}, status=400
         )
-    limit = request.GET.get("limit", "")
-    limit = min(int(limit), NEAREST_MAX) if limit.isdigit() and int(limit) else None
+    limit = ascii_int(request.GET.get("limit"))
+    limit = min(limit, NEAREST_MAX) if limit else None
     if origin and limit is None:
         limit = NEAREST_MAX
     cards = office_cards(

@@ -27,8 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.validators import account_number_normalise, russian_phone_normalise
+from portal.admin_dates import DateHierarchyGuardMixin
 from portal.admin_rows import local_datetime
 from portal.pagination import EstimatedCountPaginator
+from portal.params import ascii_int
 
 from .forms import DeskCallbackForm, DeskReplyForm, DeskVisitForm
 from .models import (
@@ -55,6 +57,7 @@ from .services import (
     notification_resend,
     ticket_assign,
     ticket_escalate,
+    ticket_move,
     ticket_reply_create,
     ticket_status_change,
     ticket_take,
@@ -157,14 +160,14 @@ class CannedReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkCalendarDay)
-class WorkCalendarDayAdmin(admin.ModelAdmin):
+class WorkCalendarDayAdmin(DateHierarchyGuardMixin, admin.ModelAdmin):
     list_display = ("date", "is_working", "note")
     list_filter = ("is_working",)
     date_hierarchy = "date"
 
 
 @admin.register(Notification)
-class NotificationAdmin(VisibleOr404Mixin, admin.ModelAdmin):
+class NotificationAdmin(DateHierarchyGuardMixin, VisibleOr404Mixin, admin.ModelAdmin):
     """Every message the portal sent or tried to send; failed ones with the error."""
 
     list_display = (
@@ -213,7 +216,7 @@ class NotificationAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             return queryset
         return queryset.filter(ticket__in=Ticket.objects.for_staff(request.user))
 
-    @admin.action(description=_("Send the failed ones again"))
+    @admin.action(description=_("Send the failed ones again"), permissions=["change"])
     def resend(self, request, queryset):
         count = notification_resend(
             notification_ids=list(queryset.values_list("pk", flat=True))
@@ -247,11 +250,16 @@ class CallbackAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     list_filter = ("status", "preferred_time", "queue")
     search_fields = ("=ticket__number", "phone")
     list_select_related = ("ticket", "queue")
+    # The outcome is recorded by the actions and the ticket page (attempts,
+    # the SMS after the last one, the ticket's status), never typed in here.
     readonly_fields = (
         "ticket",
         "queue",
         "phone",
         "preferred_time",
+        "status",
+        "attempts",
+        "note",
         "created_at",
         "done_at",
     )
@@ -459,6 +467,11 @@ def _version(ticket_updated_at) -> str:
     return ticket_updated_at.isoformat() if ticket_updated_at else ""
 
 
+# How far from today an agent may set the planned fix date.
+PLANNED_FIX_PAST_DAYS = 30
+PLANNED_FIX_FUTURE_DAYS = 366
+
+
 class TicketDeskForm(forms.ModelForm):
     """The ticket form of the desk; it notices a change made meanwhile.
 
@@ -476,6 +489,33 @@ class TicketDeskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = _version(self.instance.updated_at)
+        if "queue" in self.fields:
+            # A ticket always has its queue: moved, never dropped.
+            queue = self.fields["queue"]
+            queue.required = True
+            queue.queryset = SpecialistQueue.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.queue_id)
+            )
+        if "planned_fix_date" in self.fields:
+            today = timezone.localdate()
+            self.fields["planned_fix_date"].widget.attrs.update(
+                min=(today - datetime.timedelta(days=PLANNED_FIX_PAST_DAYS)).isoformat()
+            )
+
+    def clean_planned_fix_date(self):
+        value = self.cleaned_data.get("planned_fix_date")
+        if value is None or value == self.initial.get("planned_fix_date"):
+            return value
+        today = timezone.localdate()
+        if not (
+            today - datetime.timedelta(days=PLANNED_FIX_PAST_DAYS)
+            <= value
+            <= today + datetime.timedelta(days=PLANNED_FIX_FUTURE_DAYS)
+        ):
+            raise forms.ValidationError(
+                _("Give a date from 30 days ago to a year ahead."), code="date_range"
+            )
+        return value
 
     def clean(self):
         data = super().clean()
@@ -821,7 +861,10 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             self.message_user(request, error, messages.ERROR)
         request.method = "GET"  # show the page, do not save its main form
         return self.change_view(
-            request, str(ticket.pk), extra_context={form_name: form}
+            request,
+            str(ticket.pk),
+            form_url=change_url,
+            extra_context={form_name: form},
         )
 
     def reply_view(self, request, object_id):
@@ -908,7 +951,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     def _status_action(self, request, queryset, status):
         self._each(
             request,
-            queryset,
+            queryset.exclude(status=status),
             lambda ticket: ticket_status_change(
                 ticket=ticket, status=status, actor=request.user
             ),
@@ -969,8 +1012,8 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
-        agent_id = request.POST.get("agent", "")
-        if "apply" in request.POST and agent_id.isdigit():
+        agent_id = ascii_int(request.POST.get("agent"))
+        if "apply" in request.POST and agent_id is not None:
             agent = agents.filter(pk=agent_id).first()
             if agent is not None:
                 count = ticket_assign(tickets=queryset, agent=agent, actor=request.user)
@@ -1012,11 +1055,28 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             messages.SUCCESS if taken else messages.WARNING,
         )
 
+    def response_change(self, request, obj):
+        if not self.get_queryset(request).filter(pk=obj.pk).exists():
+            # Moved out of the employee's queues: the list, not a 404.
+            self.message_user(
+                request,
+                _("Ticket %(number)s is now in «%(queue)s».")
+                % {"number": obj.number, "queue": obj.queue},
+                messages.SUCCESS,
+            )
+            return redirect("admin:tickets_ticket_changelist")
+        return super().response_change(request, obj)
+
     def save_model(self, request, obj, form, change):
-        status = obj.status
+        status, queue = obj.status, obj.queue
         if "status" in form.changed_data:
             obj.status = form.initial["status"]
+        if change and "queue" in form.changed_data:
+            obj.queue_id = form.initial["queue"]
         super().save_model(request, obj, form, change)
+        if queue is not None and obj.queue_id != queue.pk:
+            ticket_move(ticket=obj, queue=queue, actor=request.user)
+            obj.refresh_from_db()
         if obj.status != status:
             try:
                 ticket_status_change(ticket=obj, status=status, actor=request.user)

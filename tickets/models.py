@@ -706,6 +706,7 @@ class TicketEvent(models.Model):
         ROUTING_PENDING = "routing_pending", _("waiting for routing to a specialist")
         ROUTED = "routed", _("passed to the specialists")
         ESCALATED = "escalated", _("escalated")
+        MOVED = "moved", _("moved to another queue")
         VISIT_SCHEDULED = "visit_scheduled", _("technician visit scheduled")
         SLA_BREACHED = "sla_breached", _("deadline missed")
         ASSIGNED = "assigned", _("taken by a specialist")

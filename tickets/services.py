@@ -1009,6 +1009,10 @@ def ticket_escalate(
     ticket.queue = queue
     ticket.status = ESCALATION_STATUS[level]
     ticket.save(update_fields=fields)
+    # The call still owed is made by the ticket's new queue.
+    Callback.objects.filter(ticket=ticket, status=Callback.Status.PENDING).update(
+        queue=queue
+    )
     step = f"{previous_queue.name if previous_queue else '—'} → {queue.name}"
     event = TicketEvent.objects.create(
         **_event_fields(
@@ -1026,6 +1030,44 @@ def ticket_escalate(
         Notification.Event.STATUS,
         ref=event.pk,
         context={"status": ticket.status},
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_move(*, ticket: Ticket, queue: SpecialistQueue, actor) -> Ticket:
+    """Move a ticket to another queue (one routed to the wrong specialists).
+
+    The step is an event with who, when and from which queue; a pending
+    call-back moves with it, and an assignee who is not in the new queue lets
+    the ticket go.
+    """
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("queue")
+        .get(pk=ticket.pk)
+    )
+    if ticket.queue_id == queue.pk:
+        return ticket
+    previous = ticket.queue
+    ticket.queue = queue
+    fields = ["queue", "updated_at"]
+    if (
+        ticket.assignee_id
+        and not QueueMembership.objects.filter(
+            queue=queue, user_id=ticket.assignee_id
+        ).exists()
+    ):
+        ticket.assignee = None
+        fields.append("assignee")
+    ticket.save(update_fields=fields)
+    Callback.objects.filter(ticket=ticket, status=Callback.Status.PENDING).update(
+        queue=queue
+    )
+    step = f"{previous.name if previous else '—'} → {queue.name}"
+    TicketEvent.objects.create(
+        **_event_fields(ticket, TicketEvent.Kind.MOVED, actor, note=step[:255]),
+        from_queue=previous,
     )
     return ticket
 

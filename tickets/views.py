@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.services import ClientInfo
+from portal.params import ascii_int
 from portal.throttle import client_ip, period_display
 
 from . import services
@@ -53,7 +54,7 @@ class TicketCreateView(FormView):
     def get_initial(self):
         initial = super().get_initial()
         for name in ("topic", "service_type"):
-            if self.request.GET.get(name, "").isdigit():
+            if ascii_int(self.request.GET.get(name)) is not None:
                 initial[name] = self.request.GET[name]
         return initial
 

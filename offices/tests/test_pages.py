@@ -116,3 +116,15 @@ def test_the_api_explains_a_wrong_request(client, reference_data, params):
 
     assert response.status_code == 400
     assert response.json()["error"]
+
+
+@pytest.mark.parametrize("limit", ["²", "①", "9" * 5000, "-1", "0", "1e3", ""])
+def test_an_odd_limit_gives_the_usual_answer(client, reference_data, limit):
+    kazan = City.objects.get(slug="kazan")
+    office_make(code="near", latitude=kazan.latitude + 0.01)
+    point = {"lat": kazan.latitude, "lon": kazan.longitude}
+
+    for params in ({**point, "limit": limit}, {"city": "kazan", "limit": limit}):
+        response = client.get("/offices/api/", params)
+        assert response.status_code == 200
+        assert [office["code"] for office in response.json()["offices"]] == ["near"]

@@ -918,3 +918,157 @@ def test_a_malformed_ticket_address_is_404_not_500(tickets, path):
 
     assert client.get(f"{DESK}{path}").status_code == 404
     assert client.post(f"{DESK}{path}").status_code == 404
+
+
+# Moving a ticket, and what the desk refuses ---------------------------------------
+
+
+def test_a_ticket_cannot_be_left_without_a_queue(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    change = f"{DESK}{ticket.pk}/change/"
+
+    response = client.post(change, change_data(client.get(change), queue=""))
+
+    assert response.status_code == 200
+    assert "queue" in response.context["adminform"].form.errors
+    ticket.refresh_from_db()
+    assert ticket.queue.code == "first_line"
+
+
+def test_moving_a_ticket_is_recorded_and_leads_back_to_the_list(tickets):
+    agent = employee(roles.AGENTS, "first_line")
+    client = signed_in(agent)
+    ticket = tickets["internet"]
+    services.ticket_take(tickets=Ticket.objects.filter(pk=ticket.pk), agent=agent)
+    change = f"{DESK}{ticket.pk}/change/"
+    billing = queue("billing")
+
+    response = client.post(
+        change,
+        {**change_data(client.get(change), queue=billing.pk), "_continue": "1"},
+    )
+
+    # The ticket left the agent's queues: the list, not a 404.
+    assert response.status_code == 302
+    assert response.url == DESK
+    ticket.refresh_from_db()
+    assert ticket.queue == billing
+    assert ticket.assignee is None  # not a member of the billing queue
+    event = ticket.events.get(kind=TicketEvent.Kind.MOVED)
+    assert (event.actor, event.from_queue.code) == (agent, "first_line")
+    assert ticket.callbacks.get(status="pending").queue == billing
+
+
+def test_the_main_form_still_saves_after_a_desk_form_error(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    response = client.post(f"{DESK}{ticket.pk}/visit/", visit_form(yesterday))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'action="{DESK}{ticket.pk}/change/"' in html
+    saved = client.post(
+        f"{DESK}{ticket.pk}/change/",
+        change_data(response, priority=Ticket.Priority.HIGH),
+    )
+    assert saved.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.priority == Ticket.Priority.HIGH
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "2999-01-01"])
+def test_a_planned_fix_date_far_from_today_is_refused(tickets, day):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    change = f"{DESK}{ticket.pk}/change/"
+
+    response = client.post(
+        change, change_data(client.get(change), planned_fix_date=day)
+    )
+
+    assert response.status_code == 200
+    assert "planned_fix_date" in response.context["adminform"].form.errors
+
+
+def test_a_manager_cannot_send_notifications_again(tickets):
+    failed = Notification.objects.filter(ticket=tickets["internet"]).first()
+    Notification.objects.filter(pk=failed.pk).update(status="failed")
+    client = signed_in(employee(roles.MANAGERS))
+
+    client.post(
+        "/admin/tickets/notification/",
+        {"action": "resend", "_selected_action": [failed.pk]},
+    )
+
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+
+
+def test_a_call_back_outcome_is_not_typed_into_its_form(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    callback = tickets["internet"].callbacks.get()
+    change = f"/admin/tickets/callback/{callback.pk}/change/"
+
+    client.post(change, {"status": "not_reached", "attempts": "0", "note": "x"})
+
+    callback.refresh_from_db()
+    assert (callback.status, callback.attempts, callback.note) == ("pending", 0, "")
+
+
+@pytest.mark.parametrize("agent", ["²", "9" * 5000, "-1", ""])
+def test_assigning_to_an_odd_agent_id_assigns_nobody(tickets, agent):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+
+    response = client.post(
+        DESK,
+        {"action": "assign", "_selected_action": [ticket.pk], "apply": "1",
+         "agent": agent},
+    )  # fmt: skip
+
+    assert response.status_code in (200, 302)
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
+
+
+def test_a_status_action_counts_only_the_tickets_it_changed(tickets):
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+    ticket = tickets["internet"]
+    other = routed_ticket("first_line")
+    services.ticket_status_change(
+        ticket=ticket, status=Ticket.Status.IN_PROGRESS, actor=None
+    )
+
+    response = client.post(
+        DESK,
+        {"action": "mark_in_progress", "_selected_action": [ticket.pk, other.pk]},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 обращение теперь в статусе «в работе»."
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_at__year=9999",
+        "created_at__year=1&created_at__month=1&created_at__day=1",
+        "created_at__year=²",
+    ],
+)
+def test_a_date_drill_down_out_of_range_is_an_invalid_filter(query):
+    client = signed_in(UserFactory(subscriber=None, is_staff=True, is_superuser=True))
+
+    for path in ("/admin/tickets/notification/", "/admin/faq/deflectionevent/"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 302
+        assert response.url.endswith("?e=1")
+    for path in ("/admin/tickets/workcalendarday/", "/admin/offices/specialday/"):
+        response = client.get(f"{path}?{query.replace('created_at', 'date')}")
+        assert response.status_code == 302
+        assert response.url.endswith("?e=1")
