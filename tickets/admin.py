@@ -233,6 +233,19 @@ class NotificationAdmin(DateHierarchyGuardMixin, VisibleOr404Mixin, admin.ModelA
         )
 
 
+class OwnQueueFilter(admin.RelatedFieldListFilter):
+    """The queue filter offers only the queues whose tickets the user sees."""
+
+    def field_choices(self, field, request, model_admin):
+        queues = SpecialistQueue.objects.all()
+        if not (
+            request.user.is_superuser
+            or request.user.has_perm("tickets.view_all_tickets")
+        ):
+            queues = queues.filter(memberships__user=request.user)
+        return [(queue.pk, str(queue)) for queue in queues.distinct()]
+
+
 @admin.register(Callback)
 class CallbackAdmin(VisibleOr404Mixin, admin.ModelAdmin):
     """The call-back list: whom to call, how often they were tried, the outcome."""
@@ -247,7 +260,7 @@ class CallbackAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         "attempts",
         "note",
     )
-    list_filter = ("status", "preferred_time", "queue")
+    list_filter = ("status", "preferred_time", ("queue", OwnQueueFilter))
     search_fields = ("=ticket__number", "phone")
     list_select_related = ("ticket", "queue")
     # The outcome is recorded by the actions and the ticket page (attempts,
@@ -388,19 +401,6 @@ class TicketEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class OwnQueueFilter(admin.RelatedFieldListFilter):
-    """The queue filter offers only the queues whose tickets the user sees."""
-
-    def field_choices(self, field, request, model_admin):
-        queues = SpecialistQueue.objects.all()
-        if not (
-            request.user.is_superuser
-            or request.user.has_perm("tickets.view_all_tickets")
-        ):
-            queues = queues.filter(memberships__user=request.user)
-        return [(queue.pk, str(queue)) for queue in queues.distinct()]
 
 
 class AssigneeFilter(admin.SimpleListFilter):

@@ -115,12 +115,12 @@ def test_an_agent_opens_the_tickets_and_files_of_their_queue(tickets):
 
 
 def test_the_queue_filter_offers_only_own_queues(tickets):
-    client = signed_in(employee(roles.AGENTS, "first_line"))
+    client = signed_in(employee(roles.AGENTS, "first_line", "billing"))
 
-    html = client.get(DESK).content.decode()
-
-    assert f"queue__id__exact={queue('first_line').pk}" in html
-    assert f"queue__id__exact={queue('tv_video').pk}" not in html
+    for path in (DESK, "/admin/tickets/callback/"):
+        html = client.get(path).content.decode()
+        assert f"queue__id__exact={queue('first_line').pk}" in html, path
+        assert f"queue__id__exact={queue('tv_video').pk}" not in html, path
 
 
 def test_a_supervisor_also_sees_what_left_their_queue_by_escalation(tickets):
