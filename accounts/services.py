@@ -319,6 +319,20 @@ def signup_allowed(*, ip_address: str) -> bool:
     return throttle_hit(scope="signup", who=who, limit=limit, period=period)
 
 
+# Passwords typed to confirm a sign-up from another browser, per profile.
+SIGNUP_CONFIRM_LIMIT = (5, 3600)
+
+
+def signup_confirm_allowed(*, user: User) -> bool:
+    """Count a password typed on a confirmation page; say whether it may be
+    checked (the link is secret, but a forwarded letter must not become a
+    password oracle)."""
+    limit, period = SIGNUP_CONFIRM_LIMIT
+    return throttle_hit(
+        scope="signup-confirm", who=str(user.pk), limit=limit, period=period
+    )
+
+
 # Personal accounts -----------------------------------------------------------
 
 

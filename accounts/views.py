@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.db.models import Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.crypto import constant_time_compare
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, TemplateView
@@ -133,8 +134,12 @@ class SignUpView(FormView):
             organisation=data["organisation"],
         )
         self.request.session["signup_email"] = data["email"]
-        # Only the browser that signed up is signed in by the confirmation.
+        # Only the browser that made this very sign-up (same profile, same
+        # password) confirms with the button alone; see SignUpConfirmView.
         self.request.session["signup_user_id"] = user.pk if user else None
+        self.request.session["signup_auth_hash"] = (
+            user.get_session_auth_hash() if user else ""
+        )
         return super().form_valid(form)
 
 
@@ -165,26 +170,49 @@ class SignUpConfirmView(TemplateView):
             return user
         return None
 
+    def signed_up_here(self, user) -> bool:
+        """Whether this browser made the sign-up the link confirms.
+
+        A later sign-up with the same address (somebody else's, perhaps)
+        replaces the password: the earlier browser no longer counts.
+        """
+        session = self.request.session
+        return session.get("signup_user_id") == user.pk and constant_time_compare(
+            session.get("signup_auth_hash", ""), user.get_session_auth_hash()
+        )
+
     def get(self, request, *args, **kwargs):
         user = self.get_user()
         return self.render_to_response(
-            self.get_context_data(valid=user is not None), status=200
+            self.get_context_data(
+                valid=user is not None,
+                ask_password=user is not None and not self.signed_up_here(user),
+            )
         )
 
     def post(self, request, *args, **kwargs):
         user = self.get_user()
         if user is None:
             return self.render_to_response(self.get_context_data(valid=False))
+        if not self.signed_up_here(user):
+            # A link opened elsewhere (another browser, a mail scanner, or the
+            # letter of a sign-up somebody else made with this address): it
+            # confirms only with the password of that sign-up.
+            error = None
+            if not services.signup_confirm_allowed(user=user):
+                error = _("Too many attempts. Please try again in an hour.")
+            elif not user.check_password(request.POST.get("password", "")):
+                error = _(
+                    "The password does not match the sign-up this letter confirms. "
+                    "If you signed up more than once, use the latest letter; if "
+                    "you did not sign up with this address, sign up again."
+                )
+            if error:
+                return self.render_to_response(
+                    self.get_context_data(valid=True, ask_password=True, error=error)
+                )
         services.user_email_confirm(user=user)
         user.refresh_from_db()
-        if request.session.get("signup_user_id") != user.pk:
-            # A link opened elsewhere (another browser, a mail scanner, somebody
-            # who signed up with this address): confirm, but ask for the password.
-            messages.success(
-                request,
-                _("Your e-mail is confirmed. Sign in with it and your password."),
-            )
-            return redirect("accounts:login")
         login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
         messages.success(
             request,

@@ -76,14 +76,68 @@ def test_a_confirmation_opened_in_another_browser_asks_for_the_password(
         django_capture_on_commit_callbacks,
     )
     elsewhere = Client()
+    link = _link_path(mail.outbox[0])
 
-    response = elsewhere.post(_link_path(mail.outbox[0]))
+    assert 'name="password"' in elsewhere.get(link).content.decode()
+    refused = elsewhere.post(link, {"password": "Wrong-Pass-2026"})
 
-    assert response["Location"] == reverse("accounts:login")
+    assert refused.status_code == 200
+    assert "не подходит" in refused.content.decode()
+    assert not User.objects.get().is_active
+    confirmed = elsewhere.post(link, {"password": "Strong-Pass-2026"})
+    assert confirmed["Location"] == reverse("accounts:home")
     assert User.objects.get().is_active
-    assert not elsewhere.get(
-        reverse("accounts:home")
-    ).wsgi_request.user.is_authenticated
+    assert elsewhere.get(reverse("accounts:home")).wsgi_request.user.is_authenticated
+
+
+def test_a_later_sign_up_with_the_address_cannot_take_over_the_first(
+    django_capture_on_commit_callbacks,
+):
+    victim, attacker = Client(), Client()
+    _sign_up(
+        victim,
+        "olga@example.ru",
+        "Victim-Pass-2026",
+        django_capture_on_commit_callbacks,
+    )
+    _sign_up(
+        attacker,
+        "olga@example.ru",
+        "Attacker-Pass-1",
+        django_capture_on_commit_callbacks,
+        name="Злоумышленник",
+    )
+    latest = _link_path(mail.outbox[-1])
+
+    # The owner follows the latest letter in the browser they signed up in:
+    # the button alone no longer confirms, and their password does not fit.
+    assert 'name="password"' in victim.get(latest).content.decode()
+    victim.post(latest)
+    victim.post(latest, {"password": "Victim-Pass-2026"})
+
+    assert not User.objects.get().is_active
+    assert not victim.get(reverse("accounts:home")).wsgi_request.user.is_authenticated
+    assert sign_in(Client(), "olga@example.ru", "Attacker-Pass-1").status_code == 200
+
+
+def test_typing_passwords_on_a_confirmation_page_is_limited(
+    django_capture_on_commit_callbacks,
+):
+    _sign_up(
+        Client(),
+        "olga@example.ru",
+        "Strong-Pass-2026",
+        django_capture_on_commit_callbacks,
+    )
+    elsewhere = Client()
+    link = _link_path(mail.outbox[0])
+
+    for _n in range(5):
+        elsewhere.post(link, {"password": "Wrong-Pass-2026"})
+    refused = elsewhere.post(link, {"password": "Strong-Pass-2026"})
+
+    assert "Слишком много попыток" in refused.content.decode()
+    assert not User.objects.get().is_active
 
 
 def test_letters_to_an_unconfirmed_address_do_not_repeat_the_typed_name(
