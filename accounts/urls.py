@@ -41,7 +41,7 @@ urlpatterns = [
         name="email_change_confirm",
     ),
     path("link/", views.AccountLinkView.as_view(), name="link"),
-    path("accounts/<str:number>/", views.AccountDetailView.as_view(), name="account"),
+    path("accounts/<slug:number>/", views.AccountDetailView.as_view(), name="account"),
     path("consent/", views.ConsentView.as_view(), name="consent"),
     path("privacy/", views.PrivacyPolicyView.as_view(), name="privacy"),
 ]

@@ -32,3 +32,23 @@ def test_a_nul_byte_in_the_address_is_no_server_error(reference_data, path):
     client.force_login(UserFactory(subscriber=None, is_staff=True, is_superuser=True))
 
     assert client.get(path).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tickets/t/%00/",
+        "/tickets/t/%00/files/1/",
+        "/feedback/sent/%00/",
+        "/tickets/%00/",
+        "/tickets/%00/files/1/",
+        "/account/accounts/%00/",
+    ],
+)
+def test_a_nul_byte_in_a_path_is_not_found(reference_data, path):
+    from accounts.tests.factories import UserFactory
+
+    client = Client(raise_request_exception=False)
+    assert client.get(path).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(path).status_code == 404
