@@ -450,10 +450,7 @@ class EmailChangeForm(PortalFormMixin, forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError(
-                _("The password is wrong."), code="password_incorrect"
-            )
+        current_password_check(self.user, password)
         return password
 
     def clean_email(self):
@@ -506,4 +503,32 @@ class SetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
 
 
 class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
-    pass
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        current_password_check(self.user, password)
+        return password
+
+
+# Wrong current passwords typed in a signed-in session (changing the e-mail or
+# the password), per user: an unattended session is no password oracle.
+CURRENT_PASSWORD_LIMIT = (5, 900)
+
+
+def current_password_check(user, password: str) -> None:
+    """Check the password a signed-in user typed to prove it is them; count
+    the wrong ones and stop checking after ``CURRENT_PASSWORD_LIMIT``."""
+    limit, period = CURRENT_PASSWORD_LIMIT
+    if throttle_exceeded(
+        scope="current-password", who=str(user.pk), limit=limit, period=period
+    ):
+        raise ValidationError(
+            _(
+                "Too many wrong passwords. Try again in %(period)s, or sign out "
+                "and use password reset."
+            ),
+            code="password_throttled",
+            params={"period": period_display(period)},
+        )
+    if not user.check_password(password):
+        throttle_count(scope="current-password", who=str(user.pk), period=period)
+        raise ValidationError(_("The password is wrong."), code="password_incorrect")

@@ -351,14 +351,18 @@ def _link_limits(*, user: User, number: str, ip_address: str):
     ]
 
 
-def account_link_blocked(*, user: User, number: str = "", ip_address: str = "") -> bool:
-    return any(
-        throttle_exceeded(scope=scope, who=who, limit=limit, period=period)
+def account_link_blocked(
+    *, user: User, number: str = "", ip_address: str = ""
+) -> int | None:
+    """The period in seconds of the longest limit reached, or None."""
+    periods = [
+        period
         for scope, who, limit, period in _link_limits(
             user=user, number=number, ip_address=ip_address
         )
-        if who
-    )
+        if who and throttle_exceeded(scope=scope, who=who, limit=limit, period=period)
+    ]
+    return max(periods, default=None)
 
 
 @transaction.atomic
@@ -385,13 +389,14 @@ def account_link(
         number = account_number_normalise(number)
     except ValidationError:
         number = ""
-    if account_link_blocked(user=user, number=number, ip_address=ip_address):
+    blocked = account_link_blocked(user=user, number=number, ip_address=ip_address)
+    if blocked is not None:
         raise AccountLinkError(
             _(
                 "Too many unsuccessful attempts. Try again in %(period)s or call "
                 "the hotline."
             )
-            % {"period": period_display(settings.PORTAL_LINK_ACCOUNT_LIMIT[1])},
+            % {"period": period_display(blocked)},
             code="throttled",
         )
     if not number:

@@ -204,7 +204,9 @@ def test_many_profiles_get_only_ten_guesses_at_one_account_a_day(settings):
         {"number": account.number, "contract_number": "Д-2026-0777"},
     )
 
-    assert "Слишком много неудачных попыток" in response.content.decode()
+    html = response.content.decode()
+    assert "Слишком много неудачных попыток" in html
+    assert "через 24 часа" in html  # the account's limit, not the hour of a user's
     assert PersonalAccount.objects.get(pk=account.pk).subscriber is None
 
 

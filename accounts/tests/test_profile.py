@@ -417,6 +417,28 @@ def test_password_change_with_a_wrong_old_password_is_refused(signed_in, user):
     assert user.check_password(PASSWORD)
 
 
+def test_wrong_current_passwords_are_limited_on_both_forms(signed_in, user):
+    change = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for attempt in range(5):
+        form = (
+            {"old_password": "wrong", **change}
+            if attempt % 2
+            else {"email": "new@example.ru", "password": "wrong"}
+        )
+        signed_in.post(PASSWORD_CHANGE if attempt % 2 else "/account/email/", form)
+
+    # The right password now waits too: a session is no password oracle.
+    refused = signed_in.post(PASSWORD_CHANGE, {"old_password": PASSWORD, **change})
+    assert field_error_codes(refused, "old_password") == ["password_throttled"]
+    assert "Слишком много неверных паролей" in refused.content.decode()
+    email = signed_in.post(
+        "/account/email/", {"email": "new@example.ru", "password": PASSWORD}
+    )
+    assert field_error_codes(email, "password") == ["password_throttled"]
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
 def test_password_change_with_the_right_old_password_keeps_the_user_signed_in(
     signed_in, user
 ):
