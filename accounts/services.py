@@ -669,11 +669,14 @@ def profile_update(
     language: str,
     marketing: bool,
     organisation: dict | None = None,
-) -> User:
+) -> tuple[User, bool]:
     """Save the profile of a subscriber's user and, for organisations, its details.
 
     A new phone number is kept but not confirmed: an SMS code is sent after
-    the commit, and only a confirmed phone signs in or counts as taken. A
+    the commit (unless the codes' limit stopped it: the second value says
+    whether one is on its way), and only a confirmed phone signs in or counts
+    as taken; whether another profile has the number is told only to whoever
+    types the code that reached it. A
     change of the marketing consent is recorded as a consent decision. For an
     individual the subscriber's name follows the person's name.
     """
@@ -695,8 +698,7 @@ def profile_update(
             "language",
         ]
     )
-    if phone_changed and new_phone:
-        phone_code_queue(user=user)
+    code_sent = bool(phone_changed and new_phone and phone_code_queue(user=user))
     subscriber = user.subscriber
     if subscriber.is_legal_entity and organisation:
         for field, value in organisation.items():
@@ -711,4 +713,4 @@ def profile_update(
         consent_record(
             user=user, purpose=Consent.Purpose.MARKETING, given=marketing, client=client
         )
-    return user
+    return user, code_sent

@@ -357,7 +357,7 @@ class ProfileView(SubscriberRequiredMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            user = services.profile_update(
+            user, code_sent = services.profile_update(
                 user=self.request.user,
                 client=services.ClientInfo.from_request(self.request),
                 full_name=data["full_name"],
@@ -368,12 +368,20 @@ class ProfileView(SubscriberRequiredMixin, FormView):
                 organisation=data.get("organisation"),
             )
         except (IntegrityError, ValidationError):
-            # Another profile took the phone between the check and the save.
+            # The database refused the phone (it stays as it was).
             self.request.user.refresh_from_db()
             form.add_error("phone", form.phone_taken_error())
             return self.form_invalid(form)
         messages.success(self.request, _("The profile is saved."))
         if user.phone and user.phone_confirmed_at is None:
+            if not code_sent and "phone" in form.changed_data:
+                messages.warning(
+                    self.request,
+                    _(
+                        "Several codes were sent already: no new one now. Ask "
+                        "for one a little later."
+                    ),
+                )
             response = redirect("accounts:phone_confirm")
         else:
             response = super().form_valid(form)

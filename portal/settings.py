@@ -261,13 +261,19 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 _VALIDATORS_MODULE = "django.contrib.auth.password_validation."
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": _VALIDATORS_MODULE + name}
-    for name in (
-        "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
-        "CommonPasswordValidator",
-        "NumericPasswordValidator",
-    )
+    {
+        "NAME": _VALIDATORS_MODULE + "UserAttributeSimilarityValidator",
+        # The portal's users have one name field: full_name.
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    *(
+        {"NAME": _VALIDATORS_MODULE + name}
+        for name in (
+            "MinimumLengthValidator",
+            "CommonPasswordValidator",
+            "NumericPasswordValidator",
+        )
+    ),
 ]
 AUTHENTICATION_BACKENDS = [
     # First: refuses every attempt while the login is locked out.

@@ -80,19 +80,45 @@ def test_typing_someone_elses_phone_does_not_take_it_from_them(
     assert User.objects.filter(phone_confirmed_at__isnull=False).get() == owner
 
 
-def test_a_confirmed_phone_of_another_profile_is_refused_in_the_form(
+def test_a_phone_of_another_profile_is_told_only_to_who_has_the_code(
     client, django_capture_on_commit_callbacks
 ):
-    UserFactory(phone="+79161234567")
+    other = UserFactory(phone="+79161234567")
     user = UserFactory()
     client.force_login(user)
 
+    # The form does not say whose the number is: anybody could probe numbers.
     response = _set_phone(
         client, user, "8 916 123-45-67", django_capture_on_commit_callbacks
     )
+    assert response["Location"] == "/account/phone/"
+    # The code went to the number; who types it learns it is taken.
+    refused = client.post("/account/phone/", {"code": _code()})
 
-    assert response.status_code == 200
-    assert "phone" in response.context["form"].errors
+    assert "уже подтверждён в другом профиле" in refused.content.decode()
+    user.refresh_from_db()
+    assert user.phone_confirmed_at is None
+    other.refresh_from_db()
+    assert other.phone_confirmed_at is not None
+
+
+def test_no_code_promised_when_the_limit_stopped_it(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    client.force_login(user)
+    for n in range(3):
+        _set_phone(
+            client, user, f"8 916 123-45-6{n}", django_capture_on_commit_callbacks
+        )
+
+    response = _set_phone(
+        client, user, "8 916 123-45-69", django_capture_on_commit_callbacks
+    )
+    page = client.get(response["Location"]).content.decode()
+
+    assert not SmsMessage.objects.filter(phone="+79161234569").exists()
+    assert "новый код сейчас не отправлен" in page
 
 
 def test_the_code_expires_and_five_wrong_tries_spoil_it(

@@ -233,26 +233,6 @@ def test_malformed_phone_is_refused_next_to_the_field_keeping_what_was_typed(
     assert marketing_decisions(user) == []
 
 
-def test_phone_of_another_user_is_refused_as_taken_and_nothing_is_saved(
-    signed_in, user
-):
-    UserFactory(phone="+79161234567")
-
-    response = signed_in.post(
-        PROFILE,
-        profile_data(user, full_name="Сидоров Пётр Ильич", phone="8 916 123-45-67"),
-    )
-
-    assert response.status_code == 200
-    assert field_error_codes(response, "phone") == ["phone_taken"]
-    form = page(response)
-    assert form.error_next_to("phone") == response.context["form"].errors["phone"][0]
-    assert form.value("phone") == "8 916 123-45-67"
-    user.refresh_from_db()
-    assert str(user.phone) == "+79123456789"
-    assert user.full_name != "Сидоров Пётр Ильич"
-
-
 def test_own_phone_written_another_way_is_not_taken(signed_in, user):
     response = signed_in.post(PROFILE, profile_data(user, phone="+7 912 345 67 89"))
 

@@ -323,3 +323,20 @@ def test_consents_are_kept_in_the_admin_for_proof(
     assert Consent.objects.count() == 1
     page = admin_client.get(reverse("admin:accounts_consent_changelist"))
     assert "olga.petrova@example.ru" in page.content.decode()
+
+
+@pytest.mark.parametrize("password", ["ПетроваОльга", "Петрова Ольга Ивановна"])
+def test_a_password_like_ones_own_name_is_refused(
+    client, django_capture_on_commit_callbacks, password
+):
+    response = sign_up(
+        client,
+        form(password1=password, password2=password),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert response.status_code == 200
+    assert "password2" in response.context["form"].errors or (
+        "password1" in response.context["form"].errors
+    )
+    assert not User.objects.exists()
