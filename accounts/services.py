@@ -9,6 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -103,6 +104,7 @@ class ClientInfo:
 ACCOUNT_EMAILS = {
     "email_change": "accounts/emails/email_change",
     "email_change_taken": "accounts/emails/email_change_taken",
+    "email_changed": "accounts/emails/email_changed",
     "confirm": "accounts/emails/confirm",
     "already_registered": "accounts/emails/already_registered",
     "password_reset": "accounts/emails/password_reset",
@@ -533,24 +535,51 @@ def email_change_confirm(*, user: User, token: str) -> User:
         raise expired from None
     if data["user"] != user.pk:
         raise expired
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(pk=data["user"]).first()
-        # A link works once: after the change the "old" address no longer matches.
-        if user is None or user.email != data["old"]:
-            raise expired
-        if (
-            User.objects.filter(email__iexact=data["email"])
-            .exclude(pk=user.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                _("This address is already used by another profile."),
-                code="email_taken",
-            )
-        user.email = data["email"]
-        user.email_confirmed_at = timezone.now()
-        user.save(update_fields=["email", "email_confirmed_at"])
+    from .tasks import email_changed_notice_task
+
+    taken = ValidationError(
+        _("This address is already used by another profile."), code="email_taken"
+    )
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().filter(pk=data["user"]).first()
+            # A link works once: after the change the "old" address no longer
+            # matches.
+            if user is None or user.email != data["old"]:
+                raise expired
+            if (
+                User.objects.filter(email__iexact=data["email"])
+                .exclude(pk=user.pk)
+                .exists()
+            ):
+                raise taken
+            user.email = data["email"]
+            user.email_confirmed_at = timezone.now()
+            user.save(update_fields=["email", "email_confirmed_at"])
+            # The old address hears of it: a stolen session must not move the
+            # account away silently.
+            email_changed_notice_task.delay_on_commit(user.pk, data["old"])
+    except IntegrityError:  # another profile took the address a moment ago
+        raise taken from None
     return user
+
+
+def email_changed_notice(*, user_id: int, old_email: str) -> None:
+    """Tell the old address that the sign-in e-mail changed, and to where."""
+    user = User.objects.get(pk=user_id)
+    name, _at, domain = user.email.partition("@")
+    mail_send(
+        template=ACCOUNT_EMAILS["email_changed"],
+        context={
+            "new_email": f"{name[:1]}***@{domain}",
+            "hotline": phonenumbers.format_number(
+                phonenumbers.parse(settings.PORTAL_HOTLINE_INDIVIDUALS, "RU"),
+                phonenumbers.PhoneNumberFormat.NATIONAL,
+            ),
+        },
+        to=old_email,
+        language=user.language,
+    )
 
 
 # Phone confirmation ----------------------------------------------------------

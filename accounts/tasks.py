@@ -12,6 +12,14 @@ def email_change_send_task(user_id: int, new_email: str, taken: bool) -> None:
 
 
 @shared_task(**MAIL_TASK_OPTIONS)
+def email_changed_notice_task(user_id: int, old_email: str) -> None:
+    """Tell the old address that the sign-in e-mail was changed."""
+    from .services import email_changed_notice
+
+    email_changed_notice(user_id=user_id, old_email=old_email)
+
+
+@shared_task(**MAIL_TASK_OPTIONS)
 def phone_code_send_task(code_id: int) -> bool:
     """Send the SMS code that confirms a phone number."""
     from .services import phone_code_send

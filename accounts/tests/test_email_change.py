@@ -42,6 +42,23 @@ def test_the_new_email_works_after_its_link_is_followed(
     assert "больше не действует" in client.post(_link(mail.outbox[-1])).content.decode()
 
 
+def test_the_old_address_is_told_of_the_change(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="old@example.ru")
+    client.force_login(user)
+    _ask(client, "new@example.ru", django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link(mail.outbox[-1]))
+
+    notice = mail.outbox[-1]
+    assert notice.to == ["old@example.ru"]
+    assert "n***@example.ru" in notice.body
+    assert "new@example.ru" not in notice.body
+    assert "горячую линию: 8 (800) 100-08-00" in notice.body
+
+
 def test_a_wrong_password_keeps_the_address_typed(client):
     client.force_login(UserFactory())
 
