@@ -514,20 +514,21 @@ CURRENT_PASSWORD_LIMIT = (5, 900)
 
 
 def current_password_check(user, password: str) -> None:
-    """Check the password a signed-in user typed to prove it is them; count
-    the wrong ones and stop checking after ``CURRENT_PASSWORD_LIMIT``."""
+    """Check the password a signed-in user typed to prove it is them, at most
+    ``CURRENT_PASSWORD_LIMIT`` times. Each check is counted before it is made,
+    so parallel requests cannot all slip under the limit."""
     limit, period = CURRENT_PASSWORD_LIMIT
-    if throttle_exceeded(
-        scope="current-password", who=str(user.pk), limit=limit, period=period
+    if (
+        throttle_count(scope="current-password", who=str(user.pk), period=period)
+        > limit
     ):
         raise ValidationError(
             _(
-                "Too many wrong passwords. Try again in %(period)s, or sign out "
-                "and use password reset."
+                "Too many password attempts. Try again in %(period)s, or sign "
+                "out and use password reset."
             ),
             code="password_throttled",
             params={"period": period_display(period)},
         )
     if not user.check_password(password):
-        throttle_count(scope="current-password", who=str(user.pk), period=period)
         raise ValidationError(_("The password is wrong."), code="password_incorrect")

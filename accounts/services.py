@@ -286,11 +286,15 @@ def subscriber_sign_up(
     return user
 
 
-def user_email_confirm(*, user: User) -> bool:
-    """Activate a sign-up whose e-mail is confirmed; return False if it already was."""
+def user_email_confirm(*, user: User, password_hash: str | None = None) -> bool:
+    """Activate a sign-up whose e-mail is confirmed; return False if it already
+    was, or if its password is no longer ``password_hash`` (the one the
+    confirmation was checked against: a later sign-up replaced it meanwhile)."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if not user.awaits_email_confirmation:
+            return False
+        if password_hash is not None and user.password != password_hash:
             return False
         user.is_active = True
         user.email_confirmed_at = timezone.now()
@@ -573,7 +577,12 @@ def email_changed_notice(*, user_id: int, old_email: str) -> None:
         context={
             "new_email": f"{name[:1]}***@{domain}",
             "hotline": phonenumbers.format_number(
-                phonenumbers.parse(settings.PORTAL_HOTLINE_INDIVIDUALS, "RU"),
+                phonenumbers.parse(
+                    settings.PORTAL_HOTLINE_BUSINESS
+                    if user.subscriber is not None and user.subscriber.is_legal_entity
+                    else settings.PORTAL_HOTLINE_INDIVIDUALS,
+                    "RU",
+                ),
                 phonenumbers.PhoneNumberFormat.NATIONAL,
             ),
         },
@@ -698,7 +707,7 @@ def profile_update(
     language: str,
     marketing: bool,
     organisation: dict | None = None,
-) -> tuple[User, bool]:
+) -> tuple[User, bool | None]:
     """Save the profile of a subscriber's user and, for organisations, its details.
 
     A new phone number is kept but not confirmed: an SMS code is sent after
@@ -727,7 +736,8 @@ def profile_update(
             "language",
         ]
     )
-    code_sent = bool(phone_changed and new_phone and phone_code_queue(user=user))
+    # None: no code was needed; False: the limit stopped it.
+    code_sent = phone_code_queue(user=user) if phone_changed and new_phone else None
     subscriber = user.subscriber
     if subscriber.is_legal_entity and organisation:
         for field, value in organisation.items():

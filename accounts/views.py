@@ -211,7 +211,10 @@ class SignUpConfirmView(TemplateView):
                 return self.render_to_response(
                     self.get_context_data(valid=True, ask_password=True, error=error)
                 )
-        services.user_email_confirm(user=user)
+        # Confirm the password just checked (or this browser's), not one that
+        # a sign-up made in the meantime put in its place.
+        if not services.user_email_confirm(user=user, password_hash=user.password):
+            return self.render_to_response(self.get_context_data(valid=False))
         user.refresh_from_db()
         login(request, user, backend="accounts.backends.EmailOrPhoneBackend")
         messages.success(
@@ -374,7 +377,7 @@ class ProfileView(SubscriberRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("The profile is saved."))
         if user.phone and user.phone_confirmed_at is None:
-            if not code_sent and "phone" in form.changed_data:
+            if code_sent is False:
                 messages.warning(
                     self.request,
                     _(

@@ -40,9 +40,17 @@ _WORD = re.compile(r"[^\W_]{2,}")  # letters and digits, no "_"
 _EXCLUDED = re.compile(r"(?:^|\s)-([^\W_]{2,})")  # "-word" leaves the word out
 
 
-def _query_words(query: str) -> tuple[list[str], list[str]]:
-    """The words to look for and the words to leave out ("-word"), lower case."""
-    excluded = list(dict.fromkeys(w.lower() for w in _EXCLUDED.findall(query)))
+def _query_words(query: str, *, exclusions: bool = True) -> tuple[list[str], list[str]]:
+    """The words to look for and the words to leave out ("-word"), lower case.
+
+    Without ``exclusions`` (a ticket's text, where "-" starts a list item)
+    every word is looked for.
+    """
+    excluded = (
+        list(dict.fromkeys(w.lower() for w in _EXCLUDED.findall(query)))
+        if exclusions
+        else []
+    )
     words = [
         word
         for word in dict.fromkeys(w.lower() for w in _WORD.findall(query))
@@ -137,7 +145,11 @@ def faq_suggest(text: str, *, topic_id=None, service_type_id=None) -> list[Hit]:
     if _WORD.search(text):
         if connection.vendor == "postgresql":
             hits = _pg_search(
-                text, SUGGESTIONS_MAX * 4, 0, fields=("title", "slug", "answer_html")
+                text,
+                SUGGESTIONS_MAX * 4,
+                0,
+                fields=("title", "slug", "answer_html"),
+                exclusions=False,
             )
         else:
             hits = _words_search(text, SUGGESTIONS_MAX * 4, 0, any_word=True)
@@ -164,15 +176,20 @@ def _pg_search(
     offset: int,
     *,
     fields: tuple = ("title", "slug"),
+    exclusions: bool = True,
 ) -> list[Hit]:
     """Articles with every word first (the query as typed: phrases in quotes,
     "-word" leaves out), then those with some of the words, each part ranked;
     when that leaves the first page short, questions that look like the query
     (typos). One query with its snippets; a second one only for typos."""
-    words, excluded = _query_words(query)
+    words, excluded = _query_words(query, exclusions=exclusions)
     if not words:  # only words to leave out
         return []
-    every = SearchQuery(query, config="russian", search_type="websearch")
+    every = SearchQuery(
+        query if exclusions else " ".join(words),
+        config="russian",
+        search_type="websearch",
+    )
     some_text = " | ".join(words)
     if excluded:
         some_text = f"({some_text}) & " + " & ".join(f"!{word}" for word in excluded)
@@ -248,7 +265,8 @@ def _spellings(word: str) -> set[str]:
 def _words_search(
     query: str, limit: int, offset: int, *, any_word: bool = False
 ) -> list[Hit]:
-    words, excluded = _query_words(query)
+    # "Any word" is the suggestions' search: a ticket's text, no exclusions.
+    words, excluded = _query_words(query, exclusions=not any_word)
     if not words:  # only words to leave out
         return []
 

@@ -8,16 +8,17 @@ from .params import ascii_int
 # Years the drill-down may open: Django adds a year to the last one, and
 # converts the first day of the first one to UTC.
 YEARS = range(2, 9999)
+PARTS = {"year": (YEARS, 4), "month": (range(1, 13), 2), "day": (range(1, 32), 2)}
 
 
 class DateHierarchyGuardMixin:
-    """Send a drill-down to a year outside ``YEARS`` (typed into the address)
-    to the admin's "invalid filter" page instead of a server error."""
+    """Send a drill-down to a year, month or day out of range (typed into the
+    address) to the admin's "invalid filter" page instead of a server error."""
 
     def changelist_view(self, request, extra_context=None):
         field = self.date_hierarchy
-        if field:
-            year = request.GET.get(f"{field}__year")
-            if year is not None and ascii_int(year, digits=4) not in YEARS:
+        for part, (allowed, digits) in PARTS.items():
+            value = request.GET.get(f"{field}__{part}") if field else None
+            if value is not None and ascii_int(value, digits=digits) not in allowed:
                 return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return super().changelist_view(request, extra_context)

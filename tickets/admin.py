@@ -216,7 +216,12 @@ class NotificationAdmin(DateHierarchyGuardMixin, VisibleOr404Mixin, admin.ModelA
             return queryset
         return queryset.filter(ticket__in=Ticket.objects.for_staff(request.user))
 
-    @admin.action(description=_("Send the failed ones again"), permissions=["change"])
+    def has_resend_permission(self, request):
+        # Whoever works tickets (agents, supervisors, administrators); not the
+        # managers, who only read.
+        return request.user.has_perm("tickets.change_ticket")
+
+    @admin.action(description=_("Send the failed ones again"), permissions=["resend"])
     def resend(self, request, queryset):
         count = notification_resend(
             notification_ids=list(queryset.values_list("pk", flat=True))
@@ -490,12 +495,17 @@ class TicketDeskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = _version(self.instance.updated_at)
         if "queue" in self.fields:
-            # A ticket always has its queue: moved, never dropped.
             queue = self.fields["queue"]
-            queue.required = True
-            queue.queryset = SpecialistQueue.objects.filter(
-                Q(is_active=True) | Q(pk=self.instance.queue_id)
-            )
+            if self.instance.queue_id is None:
+                # Routing gives the first queue; the desk moves it afterwards.
+                queue.disabled = True
+                queue.help_text = _("Set by routing.")
+            else:
+                # A routed ticket keeps a queue: moved, never dropped.
+                queue.required = True
+                queue.queryset = SpecialistQueue.objects.filter(
+                    Q(is_active=True) | Q(pk=self.instance.queue_id)
+                )
         if "planned_fix_date" in self.fields:
             today = timezone.localdate()
             self.fields["planned_fix_date"].widget.attrs.update(

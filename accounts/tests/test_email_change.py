@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client
 
 from .conftest import sign_in
-from .factories import PASSWORD, UserFactory
+from .factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,20 @@ def test_the_old_address_is_told_of_the_change(
     assert "n***@example.ru" in notice.body
     assert "new@example.ru" not in notice.body
     assert "горячую линию: 8 (800) 100-08-00" in notice.body
+
+
+def test_an_organisation_is_given_the_business_hotline(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.PORTAL_HOTLINE_BUSINESS = "+78002003000"
+    user = UserFactory(email="old@firm.ru", subscriber=OrganisationFactory())
+    client.force_login(user)
+    _ask(client, "new@firm.ru", django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_link(mail.outbox[-1]))
+
+    assert "горячую линию: 8 (800) 200-30-00" in mail.outbox[-1].body
 
 
 def test_a_wrong_password_keeps_the_address_typed(client):

@@ -120,6 +120,30 @@ def test_a_later_sign_up_with_the_address_cannot_take_over_the_first(
     assert sign_in(Client(), "olga@example.ru", "Attacker-Pass-1").status_code == 200
 
 
+def test_a_confirmation_confirms_only_the_password_it_was_checked_against(
+    django_capture_on_commit_callbacks,
+):
+    from accounts.services import user_email_confirm
+
+    _sign_up(
+        Client(),
+        "olga@example.ru",
+        "Strong-Pass-2026",
+        django_capture_on_commit_callbacks,
+    )
+    checked = User.objects.get().password
+    # Meanwhile another sign-up with the address replaces the password.
+    _sign_up(
+        Client(),
+        "olga@example.ru",
+        "Attacker-Pass-1",
+        django_capture_on_commit_callbacks,
+    )
+
+    assert not user_email_confirm(user=User.objects.get(), password_hash=checked)
+    assert not User.objects.get().is_active
+
+
 def test_typing_passwords_on_a_confirmation_page_is_limited(
     django_capture_on_commit_callbacks,
 ):

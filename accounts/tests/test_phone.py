@@ -102,6 +102,22 @@ def test_a_phone_of_another_profile_is_told_only_to_who_has_the_code(
     assert other.phone_confirmed_at is not None
 
 
+def test_retyping_ones_waiting_number_another_way_warns_of_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    client.force_login(user)
+    _set_phone(client, user, "8 916 123-45-67", django_capture_on_commit_callbacks)
+
+    response = _set_phone(
+        client, user, "+7 916 123 45 67", django_capture_on_commit_callbacks
+    )
+    page = client.get(response["Location"]).content.decode()
+
+    assert "новый код сейчас не отправлен" not in page
+    assert SmsMessage.objects.filter(phone="+79161234567").count() == 1
+
+
 def test_no_code_promised_when_the_limit_stopped_it(
     client, django_capture_on_commit_callbacks
 ):

@@ -410,7 +410,7 @@ def test_wrong_current_passwords_are_limited_on_both_forms(signed_in, user):
     # The right password now waits too: a session is no password oracle.
     refused = signed_in.post(PASSWORD_CHANGE, {"old_password": PASSWORD, **change})
     assert field_error_codes(refused, "old_password") == ["password_throttled"]
-    assert "Слишком много неверных паролей" in refused.content.decode()
+    assert "Слишком много попыток ввода пароля" in refused.content.decode()
     email = signed_in.post(
         "/account/email/", {"email": "new@example.ru", "password": PASSWORD}
     )

@@ -378,6 +378,14 @@ def test_a_page_past_the_last_answers_says_so_and_leads_back(client, faq):
     assert "?q=%D1%80%D0%BE%D1%83%D1%82%D0%B5%D1%80" in html
 
 
+def test_a_ticket_typed_as_a_list_still_gets_its_suggestions(client, faq):
+    text = "Проблема:\n-роутер горит красный LOS"
+
+    html = client.get("/faq/suggest/", {"q": text}).content.decode()
+
+    assert "Горит красный индикатор LOS или PON" in html
+
+
 def test_a_word_with_a_minus_is_left_out(client, faq):
     both = client.get("/faq/search/", {"q": "линии"}).content.decode()
     without = client.get("/faq/search/", {"q": "линии -LOS"}).content.decode()

@@ -347,6 +347,11 @@ def change_data(page, **overrides):
         management = formset.formset.management_form
         for name in management.fields:
             data[management.add_prefix(name)] = management[name].value()
+        for inline in formset.formset.initial_forms:  # (a superuser edits them)
+            for name in inline.fields:
+                value = inline[name].value()
+                if value not in (None, False):
+                    data[inline.add_prefix(name)] = "on" if value is True else value
     data.update(overrides)
     return data
 
@@ -993,6 +998,38 @@ def test_a_planned_fix_date_far_from_today_is_refused(tickets, day):
     assert "planned_fix_date" in response.context["adminform"].form.errors
 
 
+def test_an_agent_sends_a_failed_notification_again(tickets):
+    failed = Notification.objects.filter(ticket=tickets["internet"]).first()
+    Notification.objects.filter(pk=failed.pk).update(status="failed")
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+
+    client.post(
+        "/admin/tickets/notification/",
+        {"action": "resend", "_selected_action": [failed.pk]},
+    )
+
+    failed.refresh_from_db()
+    assert failed.status != "failed"
+
+
+def test_a_ticket_waiting_for_routing_gets_its_queue_from_routing(tickets):
+    client = signed_in(UserFactory(subscriber=None, is_staff=True, is_superuser=True))
+    waiting = TicketFactory()
+    change = f"{DESK}{waiting.pk}/change/"
+    page = client.get(change)
+
+    assert page.context["adminform"].form.fields["queue"].disabled
+    saved = client.post(
+        change,
+        change_data(page, priority=Ticket.Priority.HIGH, queue=queue("billing").pk),
+    )
+
+    assert saved.status_code == 302, saved.context["errors"]
+    waiting.refresh_from_db()
+    assert (waiting.queue, waiting.priority) == (None, Ticket.Priority.HIGH)
+    assert not waiting.events.filter(kind=TicketEvent.Kind.MOVED).exists()
+
+
 def test_a_manager_cannot_send_notifications_again(tickets):
     failed = Notification.objects.filter(ticket=tickets["internet"]).first()
     Notification.objects.filter(pk=failed.pk).update(status="failed")
@@ -1059,6 +1096,8 @@ def test_a_status_action_counts_only_the_tickets_it_changed(tickets):
         "created_at__year=9999",
         "created_at__year=1&created_at__month=1&created_at__day=1",
         "created_at__year=²",
+        "created_at__year=2026&created_at__month=" + "9" * 30,
+        "created_at__year=2026&created_at__month=2&created_at__day=" + "9" * 30,
     ],
 )
 def test_a_date_drill_down_out_of_range_is_an_invalid_filter(query):
