@@ -881,23 +881,23 @@ def guest_code_send(*, ticket_id: int, channel: str) -> None:
 def guest_code_check(*, number: str, code: str) -> Ticket | None:
     """Return the guest's ticket if the code is right and fresh; else None.
 
-    A code works once, for 15 minutes, and five wrong tries spoil it.
+    Only the latest code works, once, for 15 minutes, and five wrong tries
+    spoil it (an older code does not take over: five tries per code in all).
     """
     ticket = Ticket.objects.filter(number=number.strip(), subscriber=None).first()
     if ticket is None:
         return None
     access = (
         GuestAccessCode.objects.select_for_update()
-        .filter(
-            ticket=ticket,
-            used_at=None,
-            created_at__gte=timezone.now() - GUEST_CODE_TTL,
-            attempts__lt=GUEST_CODE_ATTEMPTS,
-        )
-        .order_by("-created_at")
+        .filter(ticket=ticket, used_at=None)
+        .order_by("-created_at", "-pk")
         .first()
     )
-    if access is None:
+    if (
+        access is None
+        or access.created_at < timezone.now() - GUEST_CODE_TTL
+        or access.attempts >= GUEST_CODE_ATTEMPTS
+    ):
         return None
     if not hmac.compare_digest(access.code_hash, _code_hash(ticket, code.strip())):
         access.attempts += 1

@@ -868,6 +868,20 @@ def test_five_wrong_tries_spoil_the_code(client, guest_ticket, mailoutbox):
     assert response.context["form"].has_error("code", "bad_code")
 
 
+def test_only_the_latest_code_works(client, guest_ticket, mailoutbox):
+    lookup(client, guest_ticket.number, GUEST_EMAIL)
+    lookup(client, guest_ticket.number, GUEST_EMAIL)
+    older, latest = (code_from(message.body) for message in mailoutbox)
+    for _attempt in range(5):
+        enter_code(client, guest_ticket.number, wrong(latest))
+
+    # The spoiled latest code does not hand its place to the older one.
+    response = enter_code(client, guest_ticket.number, older)
+
+    assert response.status_code == 200
+    assert response.context["form"].has_error("code", "bad_code")
+
+
 def test_four_wrong_tries_leave_the_code_working(client, guest_ticket, mailoutbox):
     lookup(client, guest_ticket.number, GUEST_EMAIL)
     code = code_from(mailoutbox[0].body)
