@@ -1111,3 +1111,24 @@ def test_a_date_drill_down_out_of_range_is_an_invalid_filter(query):
         response = client.get(f"{path}?{query.replace('created_at', 'date')}")
         assert response.status_code == 302
         assert response.url.endswith("?e=1")
+
+
+def test_an_account_number_not_of_the_subscriber_is_flagged_on_the_desk():
+    from accounts.tests.factories import PersonalAccountFactory
+
+    subscriber = UserFactory()
+    own = PersonalAccountFactory(subscriber=subscriber.subscriber)
+    foreign = PersonalAccountFactory(subscriber=UserFactory().subscriber)
+    mine = routed_ticket("first_line", author=subscriber, account_number=own.number)
+    Ticket.objects.filter(pk=mine.pk).update(account=own)
+    theirs = routed_ticket(
+        "first_line", author=subscriber, account_number=foreign.number
+    )
+    client = signed_in(employee(roles.AGENTS, "first_line"))
+
+    flagged = client.get(f"{DESK}{theirs.pk}/change/").content.decode()
+    plain = client.get(f"{DESK}{mine.pk}/change/").content.decode()
+
+    assert foreign.number in flagged
+    assert "не из лицевых счетов этого абонента" in flagged
+    assert "не из лицевых счетов этого абонента" not in plain
