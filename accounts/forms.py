@@ -100,7 +100,7 @@ class OrganisationForm(forms.Form):
         label=_("Organisation name"),
         max_length=NAME_MAX,
         required=False,
-        help_text=_("As in the contract, for example ООО «Ромашка»."),
+        help_text=_("As in the contract, for example Romashka LLC."),
     )
     inn = TextField(
         label=_("INN"),

@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -150,7 +151,7 @@ class Schedule:
             return Status(
                 False,
                 _("Closed, opens on %(date)s at %(time)s")
-                % {"date": f"{day:%d.%m}", "time": opens},
+                % {"date": date_format(day, "j E"), "time": opens},
             )
         return Status(False, _("Temporarily closed"))
 

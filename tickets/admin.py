@@ -967,8 +967,8 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             ),
             lambda count: (
                 ngettext(
-                    "%(count)d ticket is now «%(status)s».",
-                    "%(count)d tickets are now «%(status)s».",
+                    "%(count)d ticket is now “%(status)s”.",
+                    "%(count)d tickets are now “%(status)s”.",
                     count,
                 )
                 % {"count": count, "status": Ticket.Status(status).label}
@@ -1070,7 +1070,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
             # Moved out of the employee's queues: the list, not a 404.
             self.message_user(
                 request,
-                _("Ticket %(number)s is now in «%(queue)s».")
+                _("Ticket %(number)s is now in “%(queue)s”.")
                 % {"number": obj.number, "queue": obj.queue},
                 messages.SUCCESS,
             )

@@ -104,7 +104,7 @@ def attachment_inspect(upload) -> InspectedFile:
     name = safe_name(upload.name)
     if upload.size > settings.PORTAL_ATTACHMENT_MAX_SIZE:
         raise ValidationError(
-            _("«%(name)s» is larger than %(limit)s."),
+            _("“%(name)s” is larger than %(limit)s."),
             code="file_too_large",
             params={
                 "name": name,
@@ -130,7 +130,7 @@ def attachment_inspect(upload) -> InspectedFile:
         return InspectedFile(upload, name, f"text/plain; charset={charset}")
     raise ValidationError(
         _(
-            "«%(name)s» cannot be attached: only photos and screenshots, PDF, "
+            "“%(name)s” cannot be attached: only photos and screenshots, PDF, "
             "office documents and plain text or log files are accepted."
         ),
         code="file_type",

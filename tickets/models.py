@@ -652,6 +652,17 @@ class Message(models.Model):
         return f"{self.ticket}: {self.get_kind_display()}"
 
     @property
+    def note_display(self) -> str:
+        """The note as shown; a missed deadline's clock in the reader's language."""
+        if self.kind == self.Kind.SLA_BREACHED:
+            clocks = {
+                "first_response": _("first response"),
+                "resolution": _("resolution"),
+            }
+            return clocks.get(self.note, self.note)
+        return self.note
+
+    @property
     def is_public(self) -> bool:
         return self.kind != self.Kind.NOTE
 

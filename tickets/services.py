@@ -1338,7 +1338,7 @@ def _sms_text(notification: Notification, context: dict) -> str:
             return _(
                 "Ticket %(number)s received; the answer comes by %(date)s. "
                 "Follow it: %(link)s"
-            ) % {**values, "date": due.strftime("%d.%m.%Y")}
+            ) % {**values, "date": date_format(due, "SHORT_DATE_FORMAT")}
         return _("Ticket %(number)s received. Follow it: %(link)s") % values
     if notification.event == Notification.Event.REPLY:
         return _("There is an answer to ticket %(number)s: %(link)s") % values
@@ -1350,7 +1350,7 @@ def _sms_text(notification: Notification, context: dict) -> str:
             "and %(end)s. %(link)s"
         ) % {
             **values,
-            "date": starts.strftime("%d.%m.%Y"),
+            "date": date_format(starts, "SHORT_DATE_FORMAT"),
             "start": starts.strftime("%H:%M"),
             "end": ends.strftime("%H:%M"),
         }

@@ -115,8 +115,12 @@ def test_a_far_opening_names_the_date():
     ]
 
     assert status(office, at("2026-11-23 10:00"), closed).text == (
-        "Закрыто, откроется 01.12 в 09:00"
+        "Закрыто, откроется 1 декабря в 09:00"
     )
+    with translation.override("en"):
+        assert status(office, at("2026-11-23 10:00"), closed).text == (
+            "Closed, opens on 1 December at 09:00"
+        )
 
 
 @freeze_time("2026-11-23 07:30:00")  # 10:30 in Moscow, a Monday

@@ -111,7 +111,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const item = document.getElementById(`office-${office.id}`);
         if (item) {
           item.querySelector(".office-distance").textContent =
-            `· ${office.distance_km.toLocaleString()} ${text.textKm}`;
+            `· ${office.distance_km.toLocaleString(document.documentElement.lang)} ${text.textKm}`;
           list.append(item); // in the order received: nearest first
         }
       }

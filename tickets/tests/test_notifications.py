@@ -158,6 +158,12 @@ def test_letters_come_in_the_language_of_the_ticket(run, agent, mailoutbox):
     run(services.ticket_route, ticket_id=ticket.pk)
 
     assert mailoutbox[0].subject == f"Ticket {ticket.number} is received"
+    # Dates and the page's language follow the ticket's language too.
+    ticket.refresh_from_db()
+    due = timezone.localtime(ticket.first_response_due)
+    assert f"Expect the first answer by {due:%m/%d/%Y}." in mailoutbox[0].body
+    html = mailoutbox[0].alternatives[0][0]
+    assert '<html lang="en">' in html
 
 
 # Escalation -----------------------------------------------------------------------

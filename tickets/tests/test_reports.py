@@ -348,7 +348,7 @@ def test_exports_neutralise_formulas():
     assert neutralise(-5) == -5
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(tables_xlsx([table])))["t"]
+    sheet = load_workbook(io.BytesIO(tables_xlsx([table])))["T"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[1] == ['\'=HYPERLINK("http://x")', 1]
     assert values[2] == ["'+1", -2]
@@ -375,6 +375,14 @@ def test_csv_and_xlsx_downloads_carry_the_table(data):
     ]  # fmt: skip
     assert xlsx_response.content[:2] == b"PK"
     assert missing.status_code == wrong.status_code == 404
+    from openpyxl import load_workbook
+
+    # One sheet per table, named by its title in the reader's language.
+    names = load_workbook(io.BytesIO(xlsx_response.content)).sheetnames
+    report, _tables = build()
+    assert len(names) == len(set(names)) == len(report["tables"])
+    assert "daily" not in names
+    assert any(name.startswith("Пропущенные сроки") for name in names), names
 
 
 # What subscribers see --------------------------------------------------------------
