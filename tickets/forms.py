@@ -91,7 +91,21 @@ def _attachments_field():
     )
 
 
+class ServiceSelect(forms.Select):
+    """Each service says its type (``data-service-type``): the answers offered
+    beside the form follow the service chosen."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-service-type"] = instance.service_type_id
+        return option
+
+
 class ServiceChoiceField(forms.ModelChoiceField):
+    widget = ServiceSelect
+
     def label_from_instance(self, obj):
         return _("%(type)s, %(number)s (account %(account)s)") % {
             "type": obj.service_type.display_name,

@@ -83,6 +83,7 @@ class Table:
     note: str = ""
     levels: list[list[int]] | None = None  # the heat map's shades, 0–5
     chart_columns: tuple[int, ...] = (1,)  # the columns the chart draws
+    chart_rows: int | None = None  # the leading rows it draws (None: all)
 
     def cells(self):
         """Rows of (value, CSS class): the heat map's cells are shaded."""
@@ -738,6 +739,7 @@ def _deflection(filters: Filters) -> Table:
             ],
         ],
         chart="bar",
+        chart_rows=4,  # the counts; the share is no bar beside them
         note=_(
             "Counted for the period and the topic; the other filters do not "
             "apply, as no ticket is filed."

@@ -86,3 +86,20 @@ def test_an_editor_sees_the_answer_as_subscribers_will_while_typing(page, faq):
     page.get_by_role("button", name="Сохранить", exact=True).click()
     article.refresh_from_db()
     assert article.answer_html == "<p><strong>Перезагрузите</strong> роутер </p>"
+
+
+def test_on_a_phone_the_answers_appear_under_the_text_being_typed(page, faq):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/feedback/")
+    page.get_by_label("Тема").select_option(label="Техническая неисправность")
+    page.get_by_label("Что случилось").fill("С утра не работает, горит красный LOS")
+
+    answer = page.locator("#faq-suggestions").get_by_text(
+        "Горит красный индикатор LOS или PON"
+    )
+    expect(answer).to_be_visible()
+    body_box = page.get_by_label("Что случилось").bounding_box()
+    answer_box = answer.bounding_box()
+    send_box = page.get_by_role("button", name="Отправить").bounding_box()
+    # Right under the text, long before the send button.
+    assert body_box["y"] < answer_box["y"] < send_box["y"]

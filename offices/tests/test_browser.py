@@ -1,5 +1,7 @@
 """The offices page in a real browser: a city, a marker, the nearest office."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -96,3 +98,43 @@ def test_without_location_the_page_explains_and_the_list_works(page, offices):
 def test_the_offices_page_has_no_serious_accessibility_violations(page, offices):
     page.goto("/offices/?city=moscow")
     assert axe_violations(page) == []
+
+
+def test_arrow_keys_move_through_the_cities_and_enter_shows_one(page, offices):
+    page.goto("/offices/?city=kazan")
+    city = page.get_by_label("Город")
+    city.focus()
+
+    city.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert "city=kazan" in page.url  # no reload while stepping through
+    expect(city).to_be_focused()
+    chosen = city.input_value()
+    city.press("Enter")
+
+    expect(page).to_have_url(re.compile(rf"city={chosen}"))
+
+
+def test_only_open_now_says_so_when_no_office_is_open(page, offices):
+    from offices.models import City
+
+    quiet = City.objects.create(
+        slug="quiet", name="Тихий", latitude=55.0, longitude=37.0,
+        time_zone="Europe/Moscow",
+    )  # fmt: skip
+    Office.objects.create(
+        city=quiet, code="never", name="Офис без часов", address="ул. Тихая, 1",
+        latitude=55.0, longitude=37.0,
+    )  # fmt: skip
+    page.goto("/offices/?city=quiet")
+
+    page.get_by_label("Только открытые сейчас").check()
+
+    expect(
+        page.get_by_text("Сейчас в этом городе не работает ни один офис")
+    ).to_be_visible()
+    page.get_by_label("Только открытые сейчас").uncheck()
+    expect(page.locator("#office-list li.office").first).to_be_visible()
+    expect(
+        page.get_by_text("Сейчас в этом городе не работает ни один офис")
+    ).to_be_hidden()

@@ -116,6 +116,22 @@ document.addEventListener("DOMContentLoaded", () => {
   const body = form.querySelector("textarea[name='body']");
   const topic = form.querySelector("select[name='topic']");
   const serviceType = form.querySelector("select[name='service_type']");
+  const service = form.querySelector("select[name='service']");
+  // On a narrow screen the aside comes after the whole form: there the
+  // answers go right under the text being typed.
+  const home = box.parentElement;
+  const homeNext = box.nextElementSibling;
+  const field = body.closest(".mb-3") || body.parentElement;
+  const narrow = window.matchMedia("(max-width: 991.98px)");
+  const place = () => {
+    if (narrow.matches) {
+      field.after(box);
+    } else {
+      home.insertBefore(box, homeNext);
+    }
+  };
+  narrow.addEventListener("change", place);
+  place();
   const token = form.querySelector("input[name='csrfmiddlewaretoken']").value;
   let timer = null;
   let last = "";
@@ -123,7 +139,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const params = new URLSearchParams({
       q: body.value.slice(0, 200),
       topic: topic ? topic.value : "",
-      service_type: serviceType ? serviceType.value : "",
+      // A subscriber's own service says its type.
+      service_type:
+        (service && service.selectedOptions[0]?.dataset.serviceType) ||
+        (serviceType ? serviceType.value : ""),
       flow: box.dataset.flow,
     });
     const url = `${box.dataset.suggestUrl}?${params}`;
@@ -145,7 +164,7 @@ document.addEventListener("DOMContentLoaded", () => {
     timer = window.setTimeout(load, 400);
   };
   body.addEventListener("input", later);
-  [topic, serviceType].forEach((select) => {
+  [topic, serviceType, service].forEach((select) => {
     if (select) {
       select.addEventListener("change", later);
     }

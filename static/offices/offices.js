@@ -5,15 +5,36 @@
 document.addEventListener("DOMContentLoaded", () => {
   const citySelect = document.getElementById("city");
   if (citySelect) {
-    citySelect.addEventListener("change", () => citySelect.form.submit());
+    // A pick with the mouse shows the city at once; arrow keys only move
+    // through the list (Enter, or the button, shows the one chosen).
+    let keyed = false;
+    citySelect.addEventListener("keydown", (event) => {
+      keyed = event.key !== "Enter";
+      if (event.key === "Enter") {
+        event.preventDefault();
+        citySelect.form.submit();
+      }
+    });
+    citySelect.addEventListener("change", () => {
+      if (!keyed) {
+        citySelect.form.submit();
+      }
+      keyed = false;
+    });
   }
   const list = document.getElementById("office-list");
   const openOnly = document.getElementById("open-now-only");
   if (list && openOnly) {
+    const none = document.getElementById("open-now-none");
     openOnly.addEventListener("change", () => {
+      let shown = 0;
       list.querySelectorAll("li.office").forEach((item) => {
         item.hidden = openOnly.checked && item.dataset.open !== "1";
+        shown += item.hidden ? 0 : 1;
       });
+      if (none) {
+        none.hidden = shown > 0;
+      }
     });
   }
   const container = document.getElementById("office-map");

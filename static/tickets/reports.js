@@ -15,9 +15,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const headers = [...table.querySelectorAll("thead th")].map((th) =>
       th.textContent.trim(),
     );
-    const rows = [...table.querySelectorAll("tbody tr")].map((tr) =>
-      [...tr.children].map((cell) => cell.textContent.trim()),
-    );
+    const rows = [...table.querySelectorAll("tbody tr")]
+      .map((tr) => [...tr.children].map((cell) => cell.textContent.trim()))
+      .slice(0, Number(canvas.dataset.rows) || undefined);
     const labels = rows.map((row) => row[0]);
     const columns = canvas.dataset.columns.split(",").map(Number);
     new Chart(canvas, {
@@ -34,7 +34,8 @@ document.addEventListener("DOMContentLoaded", () => {
       options: {
         animation: false,
         maintainAspectRatio: false,
-        plugins: { legend: { display: columns.length > 1 } },
+        // The legend names what is drawn (counts, hours or per cent).
+        plugins: { legend: { display: true } },
       },
     });
   });
