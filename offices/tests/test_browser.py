@@ -138,3 +138,25 @@ def test_only_open_now_says_so_when_no_office_is_open(page, offices):
     expect(
         page.get_by_text("Сейчас в этом городе не работает ни один офис")
     ).to_be_hidden()
+
+
+def test_a_marker_opens_its_office_by_keyboard_and_keeps_a_phone_still(page, offices):
+    office = Office.objects.filter(city__slug="kazan").order_by("code").first()
+    page.goto("/offices/?city=kazan")
+    marker = page.get_by_role("button", name=office.address)
+
+    marker.focus()
+    marker.press("Enter")
+
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(office.address)
+    item = page.locator(f"#office-{office.pk}")
+    expect(item).to_have_class(re.compile(r"\bactive\b"))
+
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto("/offices/?city=kazan")
+    marker = page.get_by_role("button", name=office.address)
+    marker.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    marker.click()
+    expect(page.locator(".leaflet-popup-content")).to_be_visible()
+    assert page.evaluate("window.scrollY") == before  # the popup stays in view

@@ -79,6 +79,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     return box;
   };
+  const beside = window.matchMedia("(min-width: 992px)");
   const open = (item, scroll = true) => {
     list.querySelectorAll("li.office.active").forEach((other) => {
       other.classList.remove("active");
@@ -98,7 +99,10 @@ document.addEventListener("DOMContentLoaded", () => {
       alt: item.querySelector(".office-address").textContent,
     })
       .bindPopup(() => popupFor(item))
-      .on("click", () => open(item))
+      // However the popup opened (a click, a tap, Enter on the marker): the
+      // office opens in the list too, scrolled to only where the list is
+      // beside the map (on a phone it is below, and the popup stays in view).
+      .on("popupopen", () => open(item, beside.matches))
       .addTo(map);
     markers.set(item.dataset.office, marker);
     item.querySelector("[data-show-on-map]").addEventListener("click", () => {
