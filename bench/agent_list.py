@@ -21,8 +21,6 @@ p50 as a multiple of the bare changelist's (target: within 2x).
 import argparse
 import os
 import socket
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,15 +30,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.submit import (  # noqa: E402
+    PASSWORD,
     Browser,
     gunicorn_start,
     gunicorn_stop,
     recreate_database,
+    sample_data_build,
     server_env,
+    staff_create,
+    summary,
 )
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_desk"
-PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
 QUEUES = ("first_line", "internet_l2", "business")
 
 
@@ -66,10 +67,7 @@ def measure(port, cookies, path, concurrency, repeat):
         thread.start()
     for thread in threads:
         thread.join()
-    samples.sort()
-    p50 = statistics.median(samples) * 1000
-    p95 = samples[int(len(samples) * 0.95) - 1] * 1000
-    return p50, p95
+    return summary(samples)
 
 
 def main():
@@ -85,35 +83,17 @@ def main():
 
     env = server_env(DATABASE)
     recreate_database(DATABASE)
-    python = sys.executable
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["desk_sample_data", "--tickets", str(args.tickets)],
-    ):
-        started = time.perf_counter()
-        subprocess.run(
-            [python, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"{command[0]}: {time.perf_counter() - started:.0f} s")
+    sample_data_build(env, args.tickets)
     os.environ.update(env)
     import django
 
     django.setup()
-    from django.contrib.auth.models import Group
     from django.db import connection
 
-    from accounts.tests.factories import UserFactory
     from tickets import roles
     from tickets.models import QueueMembership, SpecialistQueue, Ticket
 
-    agent = UserFactory(subscriber=None, is_staff=True, username="bench.agent")
-    agent.set_password(PASSWORD)
-    agent.save()
-    agent.groups.add(Group.objects.get(name=roles.AGENTS))
+    agent = staff_create("bench.agent", roles.AGENTS)
     for code in QUEUES:
         QueueMembership.objects.create(
             queue=SpecialistQueue.objects.get(code=code), user=agent

@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from bench.submit import (  # noqa: E402
     gunicorn_stop,
     recreate_database,
     server_env,
+    summary,
 )
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_faq"
@@ -67,13 +67,6 @@ def measure(port, path, repeat):
         samples.append(time.perf_counter() - start)
         assert status == 200, (path, status)
     return samples
-
-
-def summary(samples):
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered) * 1000
-    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
-    return p50, p95
 
 
 def articles_create(count):

@@ -14,8 +14,6 @@ import argparse
 import datetime
 import os
 import socket
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,23 +22,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.submit import (  # noqa: E402
+    PASSWORD,
     Browser,
     gunicorn_start,
     gunicorn_stop,
     recreate_database,
+    sample_data_build,
     server_env,
+    staff_create,
+    summary,
 )
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_reports"
-PASSWORD = "Bench-Pass-2026"  # noqa: S105 - a scratch database's user
-
-
-def summary(samples):
-    ordered = sorted(samples)
-    return (
-        statistics.median(ordered) * 1000,
-        ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000,
-    )
 
 
 def main():
@@ -63,35 +56,17 @@ def main():
 
 
 def run(env, args):
-    python = sys.executable
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["desk_sample_data", "--tickets", str(args.tickets)],
-    ):
-        started = time.perf_counter()
-        subprocess.run(
-            [python, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(f"{command[0]}: {time.perf_counter() - started:.0f} s")
+    sample_data_build(env, args.tickets)
     os.environ.update(env)
     import django
 
     django.setup()
-    from django.contrib.auth.models import Group
     from django.db import connection
     from django.utils import timezone
 
-    from accounts.tests.factories import UserFactory
     from tickets import roles
 
-    manager = UserFactory(subscriber=None, is_staff=True, username="bench.manager")
-    manager.set_password(PASSWORD)
-    manager.save()
-    manager.groups.add(Group.objects.get(name=roles.MANAGERS))
+    staff_create("bench.manager", roles.MANAGERS)
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(

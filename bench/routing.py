@@ -32,6 +32,8 @@ from urllib.parse import urlparse
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.submit import recreate_database  # noqa: E402
+
 DATABASE = "postgres://postgres@127.0.0.1:5432/portal_bench_routing"
 BROKER = "redis://127.0.0.1:6379/12"
 
@@ -43,24 +45,6 @@ def reachable(url: str, port: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def recreate_database(url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    admin = psycopg2.connect(
-        host=parsed.hostname,
-        port=parsed.port or 5432,
-        user="postgres",
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    name = parsed.path.lstrip("/")
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def environment() -> dict:

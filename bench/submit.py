@@ -202,9 +202,48 @@ def timed(fn, repeat):
     return samples
 
 
+def summary(samples) -> tuple[float, float]:
+    """p50 and p95 of ``samples`` (seconds), in milliseconds."""
+    ordered = sorted(samples)
+    return (
+        statistics.median(ordered) * 1000,
+        ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000,
+    )
+
+
+def sample_data_build(env: dict, tickets: int) -> None:
+    """Migrate the scratch database and fill it with ``desk_sample_data``,
+    printing how long each step took."""
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["desk_sample_data", "--tickets", str(tickets)],
+    ):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=BASE_DIR,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"{command[0]}: {time.perf_counter() - started:.0f} s")
+
+
+def staff_create(username: str, role: str):
+    """An employee of the scratch database with PASSWORD, in the role's group."""
+    from django.contrib.auth.models import Group
+
+    from accounts.tests.factories import UserFactory
+
+    user = UserFactory(subscriber=None, is_staff=True, username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 def report(label, samples):
-    p50 = statistics.median(samples) * 1000
-    p95 = samples[int(len(samples) * 0.95) - 1] * 1000
+    p50, p95 = summary(samples)
     per_second = len(samples) / sum(samples)
     print(f"{label:<40} {per_second:8.1f}/s   p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")
     return p50

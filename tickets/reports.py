@@ -188,26 +188,29 @@ FULL_GROUPS = ("agent",)
 LIGHT_GROUPS = tuple(name for name in GROUPS if name not in FULL_GROUPS)
 
 
+# What the period's figures read of each ticket (both databases).
+PERIOD_FIELDS = (
+    "queue_id",
+    "topic_id",
+    "service_type_id",
+    "reply_channel",
+    "client_category",
+    "city",
+    "assignee_id",
+    "created_at",
+    "first_response_at",
+    "first_response_due",
+    "resolved_at",
+    "closed_at",
+    "resolution_due",
+    "rating",
+    "reopen_count",
+)
+
+
 def _period_rows_postgresql(base, now) -> dict[str, list[dict]]:
     zone = timezone.get_current_timezone_name()
-    columns = base.values(
-        "id",
-        "queue_id",
-        "topic_id",
-        "service_type_id",
-        "reply_channel",
-        "client_category",
-        "city",
-        "assignee_id",
-        "created_at",
-        "first_response_at",
-        "first_response_due",
-        "resolved_at",
-        "closed_at",
-        "resolution_due",
-        "rating",
-        "reopen_count",
-    )
+    columns = base.values("id", *PERIOD_FIELDS)
     inner, params = columns.order_by().query.sql_with_params()
     source = f"""
         WITH t AS (
@@ -285,23 +288,7 @@ def _period_rows_python(base, now) -> dict[str, list[dict]]:
     zone = timezone.get_current_timezone()
     groups: dict[str, dict[tuple, list]] = {name: defaultdict(list) for name in GROUPS}
     everything = []
-    for ticket in base.values(
-        "queue_id",
-        "topic_id",
-        "service_type_id",
-        "reply_channel",
-        "client_category",
-        "city",
-        "assignee_id",
-        "created_at",
-        "first_response_at",
-        "first_response_due",
-        "resolved_at",
-        "closed_at",
-        "resolution_due",
-        "rating",
-        "reopen_count",
-    ).iterator():
+    for ticket in base.values(*PERIOD_FIELDS).iterator():
         local = timezone.localtime(ticket["created_at"], zone)
         ticket.update(
             day=local.date(), dow=local.isoweekday(), hour=local.hour, now=now
