@@ -5,6 +5,8 @@ import sys
 
 from celery import Celery, signals
 
+from portal.broker import transport_register
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 if os.path.basename(sys.argv[0]) == "celery":
@@ -13,6 +15,7 @@ if os.path.basename(sys.argv[0]) == "celery":
 
     exit_on_bad_config()
 
+transport_register()
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -56,6 +56,39 @@ def _key(scope: str, who: str, period: int) -> str:
     return f"throttle:{scope}:{digest}:{window}"
 
 
+# One round trip, atomic: mark the one-time token when there is one (a token
+# seen before counts nothing: nil), then count each key, its window starting
+# with its first count.
+COUNT_SCRIPT = """
+local period = tonumber(ARGV[1])
+local first = 1
+if ARGV[2] == '1' then
+  if not redis.call('SET', KEYS[1], 1, 'EX', period, 'NX') then
+    return false
+  end
+  first = 2
+end
+local counts = {}
+for i = first, #KEYS do
+  local count = redis.call('INCR', KEYS[i])
+  if count == 1 then
+    redis.call('EXPIRE', KEYS[i], period)
+  end
+  counts[#counts + 1] = count
+end
+return counts
+"""
+_scripts = {}
+
+
+def _redis_count(client, keys: list[str], period: int, *, token: bool):
+    """Run COUNT_SCRIPT (by its hash; redis-py loads it when Redis lacks it)."""
+    script = _scripts.get(id(client))
+    if script is None or script.registered_client is not client:
+        script = _scripts[id(client)] = client.register_script(COUNT_SCRIPT)
+    return script(keys=keys, args=[period, "1" if token else "0"])
+
+
 def throttle_counts(keys: list[tuple[str, str]], *, period: int) -> list[int]:
     """Count one more attempt for each (scope, who); return the totals.
 
@@ -66,13 +99,11 @@ def throttle_counts(keys: list[tuple[str, str]], *, period: int) -> list[int]:
     client = _redis_client()
     if client is None:
         return [_count(name, period) for name in names]
+    make_key = cache.client.make_key
     try:
-        pipe = client.pipeline(transaction=False)
-        for name in names:
-            full_name = cache.client.make_key(name)
-            pipe.set(full_name, 0, ex=period, nx=True)
-            pipe.incr(full_name)
-        return pipe.execute()[1::2]
+        return _redis_count(
+            client, [make_key(name) for name in names], period, token=False
+        )
     except RedisError:
         logger.warning("rate limits not counted: Redis is unreachable", exc_info=True)
         return [0] * len(names)
@@ -95,19 +126,12 @@ def throttle_counts_once(
         return [_count(name, period) for name in names]
     make_key = cache.client.make_key
     try:
-        pipe = client.pipeline(transaction=False)
-        pipe.set(make_key(token), 1, ex=period, nx=True)
-        for name in names:
-            pipe.set(make_key(name), 0, ex=period, nx=True)
-            pipe.incr(make_key(name))
-        results = pipe.execute()
-        if not results[0]:  # seen before: take back what was counted
-            pipe = client.pipeline(transaction=False)
-            for name in names:
-                pipe.decr(make_key(name))
-            pipe.execute()
-            return None
-        return results[2::2]
+        return _redis_count(
+            client,
+            [make_key(token), *(make_key(name) for name in names)],
+            period,
+            token=True,
+        )
     except RedisError:
         logger.warning("rate limits not counted: Redis is unreachable", exc_info=True)
         return [0] * len(names)

@@ -817,6 +817,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         history = sorted(
             [
                 *ticket.messages.select_related("author"),
+                *ticket.history_start(),
                 *ticket.events.select_related("actor", "from_queue").exclude(
                     kind=TicketEvent.Kind.MESSAGE
                 ),

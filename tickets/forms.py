@@ -297,11 +297,22 @@ class TicketForm(PortalFormMixin, forms.Form):
                 _("Read the consent (opens in a new tab)"),
             )
             return
-        fields["service"].queryset = Service.objects.for_user(self.user)
-        fields["account"].queryset = PersonalAccount.objects.for_user(self.user)
         fields["reply_channel"].initial = self.user.reply_channel
         if not self.is_bound:
             self.holdings_layout()
+            return
+        # A sent form looks up only what was chosen; the lists themselves are
+        # made if the form is shown again (holdings_layout).
+        self._holdings_querysets(
+            name for name in ("service", "account") if self.data.get(name)
+        )
+
+    def _holdings_querysets(self, names=("service", "account")):
+        """Offer the subscriber's own services and accounts (nobody else's)."""
+        owned = {"service": Service.objects, "account": PersonalAccount.objects}
+        for name in names:
+            if name in self.fields:
+                self.fields[name].queryset = owned[name].for_user(self.user)
 
     def holdings_layout(self):
         """Show a signed-in subscriber the lists of their services and accounts.
@@ -315,6 +326,7 @@ class TicketForm(PortalFormMixin, forms.Form):
         if not self.signed_in or getattr(self, "_holdings_done", False):
             return
         self._holdings_done = True
+        self._holdings_querysets()
         fields = self.fields
         counts = list(
             PersonalAccount.objects.for_user(self.user).annotate(

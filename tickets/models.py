@@ -293,7 +293,11 @@ class WorkCalendarDay(models.Model):
 
 
 class TicketCounter(models.Model):
-    """The last ticket number issued in a year (numbers look like 2026-0001234)."""
+    """The last ticket number issued in a year (numbers look like 2026-0001234).
+
+    On PostgreSQL the function ``ticket_number_next(year)`` (migration 0016)
+    issues the next number in the very INSERT that saves the ticket.
+    """
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
@@ -304,6 +308,32 @@ class TicketCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last}"
+
+
+class NextTicketNumber(models.Func):
+    """The year's next ticket number, issued by the database as the row is
+    inserted (PostgreSQL): the number and the ticket are one statement, so a
+    failed insert takes no number."""
+
+    function = "ticket_number_next"
+    output_field = models.CharField()
+
+    def __init__(self, year: int):
+        super().__init__(models.Value(year))
+
+
+class TicketNumberField(models.CharField):
+    """The ticket number, read back from the INSERT that saves the ticket.
+
+    A number issued by the database (``NextTicketNumber``) reaches the
+    instance through the INSERT's RETURNING clause, as a ``db_default`` does.
+    """
+
+    @property
+    def db_returning(self):
+        from django.db import connection
+
+        return connection.features.can_return_columns_from_insert
 
 
 class CallTime(models.TextChoices):
@@ -388,7 +418,7 @@ class Ticket(models.Model):
 
     CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
+    number = TicketNumberField(_("number"), max_length=20, unique=True)
     subscriber = models.ForeignKey(
         Subscriber,
         verbose_name=_("subscriber"),
@@ -607,6 +637,29 @@ class Ticket(models.Model):
     def can_be_rated(self) -> bool:
         """An answer is rated once, after support resolved the ticket."""
         return self.resolved_at is not None and self.rating is None
+
+    def history_start(self) -> list["TicketEvent"]:
+        """The first entries of the ticket's history, read from the ticket
+        itself rather than stored as events: received from its author and
+        handed to routing, both when it was filed. Unsaved; ``pk`` 0 sorts
+        them before stored events of the same moment."""
+        Kind = TicketEvent.Kind
+        return [
+            TicketEvent(
+                pk=0,
+                ticket=self,
+                kind=Kind.CREATED,
+                actor_id=self.author_id,
+                to_status=self.Status.NEW,
+                created_at=self.created_at,
+            ),
+            TicketEvent(
+                pk=0,
+                ticket=self,
+                kind=Kind.ROUTING_PENDING,
+                created_at=self.created_at,
+            ),
+        ]
 
 
 def attachment_path(instance, filename):

@@ -12,6 +12,7 @@ import secrets
 import smtplib
 import zoneinfo
 from collections import OrderedDict
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +45,7 @@ from .models import (
     Category,
     GuestAccessCode,
     Message,
+    NextTicketNumber,
     Notification,
     QueueMembership,
     SpecialistQueue,
@@ -108,11 +110,10 @@ def desk_reference() -> dict[str, dict[int, object]]:
 def ticket_number_next(*, year: int) -> str:
     """Issue the year's next number, such as 2026-0001234.
 
-    One UPDATE … RETURNING, called in the transaction that saves the ticket:
-    the number is taken with the ticket (a failed submission leaves no gap)
-    without a commit of its own. The counter row stays locked until that
-    commit, which holds only the ticket's few inserts: its files are written
-    before.
+    Called in the transaction that saves the ticket: the number is taken with
+    the ticket (a failed submission leaves no gap), and the counter row stays
+    locked until that commit. On PostgreSQL the ticket's own INSERT issues its
+    number instead (``ticket_number_for``); this is the embedded database's way.
     """
     table = TicketCounter._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE year = %s RETURNING last"  # noqa: S608 - the table name is ours
@@ -123,6 +124,15 @@ def ticket_number_next(*, year: int) -> str:
         TicketCounter.objects.get_or_create(year=year)
         return ticket_number_next(year=year)
     return f"{year}-{row[0]:07d}"
+
+
+def ticket_number_for(year: int):
+    """The number to save a new ticket with: on PostgreSQL an expression that
+    the INSERT itself evaluates (one statement, read back by RETURNING); on
+    the embedded database a number taken now, in the ticket's transaction."""
+    if connection.vendor == "postgresql":
+        return NextTicketNumber(year)
+    return ticket_number_next(year=year)
 
 
 def ticket_submission_allowed(
@@ -235,10 +245,23 @@ def ticket_create(
     commit. Return the ticket and whether it is new.
     """
     written = _attachments_write(files)
+    authenticated = author is not None and author.is_authenticated
+    signed_in = authenticated and author.subscriber_id is not None
+    # A subscriber's ticket without files is one INSERT on PostgreSQL (its
+    # number included): that statement is its own transaction. Otherwise the
+    # consent, the ticket and its files commit together (and inside a
+    # caller's transaction, a savepoint keeps a failed insert to itself).
+    alone = (
+        connection.vendor == "postgresql"
+        and signed_in
+        and not written
+        and not connection.in_atomic_block
+    )
     try:
-        with transaction.atomic():
+        with nullcontext() if alone else transaction.atomic():
             ticket = _ticket_create(
                 author=author,
+                signed_in=signed_in,
                 submission_key=submission_key,
                 client=client,
                 attachments=written,
@@ -255,21 +278,18 @@ def ticket_create(
     return ticket, True
 
 
-def _ticket_create(*, author, submission_key, client, attachments, data):
-    authenticated = author is not None and author.is_authenticated
+def _ticket_create(*, author, signed_in, submission_key, client, attachments, data):
     # Users without a subscriber (staff) file like guests do.
-    signed_in = authenticated and author.subscriber_id is not None
+    authenticated = author is not None and author.is_authenticated
     account = None
-    if data.get("account_number"):
+    if data.get("account_number") and signed_in:
         account = (
             PersonalAccount.objects.for_user(author)
             .filter(number=data["account_number"])
             .first()
-            if signed_in
-            else None
         )
     ticket = Ticket(
-        number=ticket_number_next(year=timezone.localdate().year),
+        number=ticket_number_for(timezone.localdate().year),
         submission_key=submission_key,
         author=author if authenticated else None,
         subscriber=author.subscriber if signed_in else None,
@@ -291,6 +311,7 @@ def _ticket_create(*, author, submission_key, client, attachments, data):
     # fields; what is left to check costs no query.
     ticket.full_clean(
         exclude=[
+            "number",
             "access_token",
             "submission_key",
             "subscriber",
@@ -304,18 +325,10 @@ def _ticket_create(*, author, submission_key, client, attachments, data):
         validate_unique=False,
         validate_constraints=False,
     )
+    # Received and handed to routing: the history reads both from the ticket
+    # (Ticket.history_start), so saving it is the whole record.
     ticket.save()
     _attachments_save(attachments, ticket=ticket)
-    TicketEvent.objects.bulk_create(
-        [
-            TicketEvent(
-                **_event_fields(
-                    ticket, TicketEvent.Kind.CREATED, author, to_status=ticket.status
-                )
-            ),
-            TicketEvent(**_event_fields(ticket, TicketEvent.Kind.ROUTING_PENDING)),
-        ]
-    )
     transaction.on_commit(lambda: ticket_route_publish(ticket_ids=[ticket.pk]))
     return ticket
 

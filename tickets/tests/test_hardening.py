@@ -1,12 +1,17 @@
 """Attacks on tickets and bad input, and how they fail without a 500 or lost data."""
 
+import uuid
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.test import Client
 
+from accounts.models import ServiceType
 from accounts.tests.factories import UserFactory
-from tickets.models import Attachment, Message, Ticket, TicketEvent
+from tickets import services
+from tickets.models import Attachment, Message, Ticket, TicketEvent, Topic
 from tickets.tests.factories import PNG, TicketFactory, guest_form_data
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +123,8 @@ def test_a_failed_save_leaves_no_half_made_ticket_and_no_file(
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(TicketEvent.objects, "bulk_create", broken)
+    # The last write of the transaction: the attachments' rows.
+    monkeypatch.setattr(Attachment.objects, "bulk_create", broken)
     upload = SimpleUploadedFile("router.png", PNG, content_type="image/png")
     strict = Client(raise_request_exception=False)
 
@@ -136,12 +142,72 @@ def test_a_failed_save_takes_no_number(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(TicketEvent.objects, "bulk_create", broken)
+    # The guest's consent, the ticket and its files commit together: a write
+    # after the ticket's INSERT fails, and the number goes back with it.
+    monkeypatch.setattr(services, "_attachments_save", broken)
     Client(raise_request_exception=False).post("/feedback/", guest_form())
     monkeypatch.undo()
 
     assert client.post("/feedback/", guest_form()).status_code == 302
     assert Ticket.objects.get().number.endswith("-0000001")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscribers_ticket_is_one_statement_and_a_failed_one_takes_no_number(
+    require_postgres, reference_data, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.services import ClientInfo
+
+    user = UserFactory()
+    topic = Topic.objects.get(code="fault")
+    data = {
+        "client_category": "individual",
+        "service_type": ServiceType.objects.get(code="internet"),
+        "topic": topic,
+        "connection_address": "Москва, ул. Тестовая, д. 1",
+        "body": "Нет интернета",
+        "reply_channel": "email",
+        "contact_name": user.full_name,
+        "contact_email": user.email,
+    }
+    client_info = ClientInfo(ip_address="127.0.0.1", user_agent="test")
+
+    def create(**extra):
+        return services.ticket_create(
+            author=user,
+            submission_key=uuid.uuid4(),
+            client=client_info,
+            **data,
+            **extra,
+        )
+
+    published = []
+    monkeypatch.setattr(
+        services,
+        "ticket_route_publish",
+        lambda ticket_ids: published.append((ticket_ids, connection.in_atomic_block)),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        first, created = create()
+    # Number and ticket: one INSERT … RETURNING, its own transaction, then
+    # the hand-off to routing.
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 1, sql
+    assert "ticket_number_next" in sql[0]
+    assert published == [([first.pk], False)]
+    assert created
+    assert first.number.endswith("-0000001")
+    assert Ticket.objects.get(pk=first.pk).number == first.number
+
+    with pytest.raises(IntegrityError):  # the same private link: refused
+        create(access_token=first.access_token)
+
+    second, _created = create()
+    assert second.number.endswith("-0000002")
+    assert not TicketEvent.objects.exists()  # the history starts from the ticket
 
 
 def test_a_guests_acknowledgement_greets_without_the_typed_name(
