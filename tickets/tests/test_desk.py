@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import UserFactory
 from portal.models import SmsMessage
@@ -439,6 +439,16 @@ def test_the_ticket_page_shows_the_subscriber_card_and_the_whole_conversation(
     assert ticket.body in history
     assert history.index("Публичный ответ") < history.index("Заметка для своих")
     assert 'class="desk-note"' in history
+    # Received (from its author) and handed to routing: read from the ticket,
+    # first; then the stored events.
+    with translation.override("ru"):
+        labels = [str(kind.label) for kind in TicketEvent.Kind]
+    kinds = dict(zip(TicketEvent.Kind, labels, strict=True))
+    received = history.index(kinds[TicketEvent.Kind.CREATED])
+    waiting = history.index(kinds[TicketEvent.Kind.ROUTING_PENDING])
+    routed = history.index(kinds[TicketEvent.Kind.ROUTED])
+    assert received < waiting < routed
+    assert f"({user})" in history[received:waiting]
 
 
 def test_a_reply_from_the_desk_reaches_the_subscriber_once(
