@@ -7,13 +7,19 @@ import tickets.models
 # The year's next number, issued in the INSERT that saves the ticket: the
 # counter row is taken (created on the year's first ticket) and locked until
 # that statement's transaction ends, so numbers have no gaps and no doubles.
+# PL/pgSQL keeps the plan of its INSERT for the session's next tickets.
 NUMBER_FUNCTION = """
 CREATE OR REPLACE FUNCTION ticket_number_next(for_year integer) RETURNS varchar
-LANGUAGE sql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    issued integer;
+BEGIN
     INSERT INTO tickets_ticketcounter AS counter (year, last) VALUES (for_year, 1)
     ON CONFLICT (year) DO UPDATE SET last = counter.last + 1
-    RETURNING counter.year::text || '-'
-        || lpad(counter.last::text, greatest(7, length(counter.last::text)), '0')
+    RETURNING counter.last INTO issued;
+    RETURN for_year::text || '-'
+        || lpad(issued::text, greatest(7, length(issued::text)), '0');
+END
 $$
 """
 

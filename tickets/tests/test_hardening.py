@@ -11,7 +11,14 @@ from django.test import Client
 from accounts.models import ServiceType
 from accounts.tests.factories import UserFactory
 from tickets import services
-from tickets.models import Attachment, Message, Ticket, TicketEvent, Topic
+from tickets.models import (
+    Attachment,
+    Message,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Topic,
+)
 from tickets.tests.factories import PNG, TicketFactory, guest_form_data
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +214,8 @@ def test_a_subscribers_ticket_is_one_statement_and_a_failed_one_takes_no_number(
 
     second, _created = create()
     assert second.number.endswith("-0000002")
+    TicketCounter.objects.update(last=9_999_999)  # past seven digits: longer
+    assert create()[0].number.endswith("-10000000")
     assert not TicketEvent.objects.exists()  # the history starts from the ticket
 
 
