@@ -819,7 +819,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
                 *ticket.messages.select_related("author"),
                 *ticket.history_start(),
                 *ticket.events.select_related("actor", "from_queue").exclude(
-                    kind=TicketEvent.Kind.MESSAGE
+                    kind__in=[TicketEvent.Kind.MESSAGE, *TicketEvent.FROM_THE_TICKET]
                 ),
             ],
             key=lambda item: (item.created_at, item.pk),

@@ -644,22 +644,21 @@ class Ticket(models.Model):
         handed to routing, both when it was filed. Unsaved; ``pk`` 0 sorts
         them before stored events of the same moment."""
         Kind = TicketEvent.Kind
-        return [
-            TicketEvent(
-                pk=0,
-                ticket=self,
-                kind=Kind.CREATED,
-                actor_id=self.author_id,
-                to_status=self.Status.NEW,
-                created_at=self.created_at,
-            ),
-            TicketEvent(
-                pk=0,
-                ticket=self,
-                kind=Kind.ROUTING_PENDING,
-                created_at=self.created_at,
-            ),
-        ]
+        received = TicketEvent(
+            pk=0,
+            ticket=self,
+            kind=Kind.CREATED,
+            to_status=self.Status.NEW,
+            created_at=self.created_at,
+        )
+        if Ticket.author.is_cached(self):
+            received.actor = self.author
+        else:
+            received.actor_id = self.author_id
+        waiting = TicketEvent(
+            pk=0, ticket=self, kind=Kind.ROUTING_PENDING, created_at=self.created_at
+        )
+        return [received, waiting]
 
 
 def attachment_path(instance, filename):
@@ -812,6 +811,10 @@ class TicketEvent(models.Model):
         help_text=_("Escalation: the queue the ticket left."),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    # Read from the ticket (Ticket.history_start), no longer stored; rows of
+    # these kinds written before (or by a process not yet updated) are skipped.
+    FROM_THE_TICKET = (Kind.CREATED, Kind.ROUTING_PENDING)
 
     class Meta:
         verbose_name = _("ticket event")

@@ -292,7 +292,7 @@ def _ticket_create(*, author, signed_in, submission_key, client, attachments, da
         number=ticket_number_for(timezone.localdate().year),
         submission_key=submission_key,
         author=author if authenticated else None,
-        subscriber=author.subscriber if signed_in else None,
+        subscriber_id=author.subscriber_id if signed_in else None,
         account=account,
         ip_address=client.ip_address,
         routing_requested_at=timezone.now(),

@@ -239,6 +239,7 @@ class TicketPageMixin:
                         kind__in=[
                             TicketEvent.Kind.MESSAGE,
                             TicketEvent.Kind.SLA_BREACHED,
+                            *TicketEvent.FROM_THE_TICKET,
                         ]
                     ),
                 ],

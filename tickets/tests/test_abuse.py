@@ -307,3 +307,26 @@ def test_on_redis_a_form_sent_again_counts_once_and_a_refused_one_again(
 ):
     settings.CACHES = redis_cache(require_redis)
     assert_a_form_counts_once_and_a_refused_one_again()
+
+
+def test_on_redis_counters_and_the_mark_expire_with_their_period(
+    settings, require_redis
+):
+    import redis
+    from django.core.cache import cache
+
+    from portal.throttle import throttle_counts, throttle_counts_once
+
+    settings.CACHES = redis_cache(require_redis)
+    cache.clear()
+    keys = [("ticket-ip", "192.0.2.1"), ("ticket-user", "7")]
+
+    assert throttle_counts_once("mark-1", keys, period=600) == [1, 1]
+    assert throttle_counts_once("mark-1", keys, period=600) is None  # seen
+    assert throttle_counts(keys, period=600) == [2, 2]
+
+    server = redis.Redis.from_url(require_redis)
+    names = server.keys("*throttle:*") + server.keys("*mark-1*")
+    assert len(names) == 3
+    assert all(0 < server.ttl(name) <= 600 for name in names)
+    cache.clear()

@@ -159,6 +159,7 @@ def test_a_failed_save_takes_no_number(client, monkeypatch):
     assert Ticket.objects.get().number.endswith("-0000001")
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_subscribers_ticket_is_one_statement_and_a_failed_one_takes_no_number(
     require_postgres, reference_data, monkeypatch
@@ -248,3 +249,45 @@ def test_the_ticket_page_takes_the_same_queries_for_more_files(
         response = client.get(ticket.get_absolute_url())
 
     assert response.content.decode().count("/files/") == 6
+
+
+@pytest.mark.services
+def test_inside_a_callers_transaction_a_failed_ticket_undoes_only_itself(
+    require_postgres,
+):
+    from django.db import transaction
+
+    from accounts.services import ClientInfo
+
+    user = UserFactory()
+    topic = Topic.objects.get(code="fault")
+    data = {
+        "client_category": "individual",
+        "service_type": ServiceType.objects.get(code="internet"),
+        "topic": topic,
+        "connection_address": "Москва, ул. Тестовая, д. 1",
+        "body": "Нет интернета",
+        "reply_channel": "email",
+        "contact_name": user.full_name,
+        "contact_email": user.email,
+    }
+
+    def create(**extra):
+        return services.ticket_create(
+            author=user,
+            submission_key=uuid.uuid4(),
+            client=ClientInfo(ip_address="127.0.0.1"),
+            **data,
+            **extra,
+        )[0]
+
+    with transaction.atomic():
+        first = create()
+        with pytest.raises(IntegrityError):
+            create(access_token=first.access_token)
+        # The caller's transaction goes on: the failed insert had a savepoint.
+        second = create()
+
+    assert first.number.endswith("-0000001")
+    assert second.number.endswith("-0000002")
+    assert TicketCounter.objects.get().last == 2

@@ -223,6 +223,20 @@ def test_ticket_page_shows_body_public_replies_files_and_history(client, user, t
     )
 
 
+def test_stored_received_rows_do_not_show_twice(client, user, ticket):
+    # Written before these entries were read from the ticket, or by a web
+    # process still on the older code during a rolling update.
+    for kind in TicketEvent.FROM_THE_TICKET:
+        TicketEvent.objects.create(ticket=ticket, kind=kind)
+    client.force_login(user)
+
+    html = client.get(detail(ticket)).content.decode()
+
+    history = html.split('id="ticket-history"', 1)[1]
+    for kind in TicketEvent.FROM_THE_TICKET:
+        assert history.count(escape(capfirst(in_russian(kind.label)))) == 1
+
+
 def test_missed_deadlines_stay_out_of_the_subscriber_history(client, user, ticket):
     TicketEvent.objects.create(
         ticket=ticket, kind=TicketEvent.Kind.SLA_BREACHED, note="first_response"
