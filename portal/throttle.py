@@ -78,14 +78,11 @@ for i = first, #KEYS do
 end
 return counts
 """
-_scripts = {}
 
 
 def _redis_count(client, keys: list[str], period: int, *, token: bool):
     """Run COUNT_SCRIPT (by its hash; redis-py loads it when Redis lacks it)."""
-    script = _scripts.get(id(client))
-    if script is None or script.registered_client is not client:
-        script = _scripts[id(client)] = client.register_script(COUNT_SCRIPT)
+    script = client.register_script(COUNT_SCRIPT)
     return script(keys=keys, args=[period, "1" if token else "0"])
 
 

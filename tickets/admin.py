@@ -817,10 +817,7 @@ class TicketAdmin(VisibleOr404Mixin, admin.ModelAdmin):
         history = sorted(
             [
                 *ticket.messages.select_related("author"),
-                *ticket.history_start(),
-                *ticket.events.select_related("actor", "from_queue").exclude(
-                    kind__in=[TicketEvent.Kind.MESSAGE, *TicketEvent.FROM_THE_TICKET]
-                ),
+                *ticket.history(leave_out=[TicketEvent.Kind.MESSAGE]),
             ],
             key=lambda item: (item.created_at, item.pk),
         )

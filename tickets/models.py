@@ -10,7 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
@@ -331,8 +331,6 @@ class TicketNumberField(models.CharField):
 
     @property
     def db_returning(self):
-        from django.db import connection
-
         return connection.features.can_return_columns_from_insert
 
 
@@ -659,6 +657,14 @@ class Ticket(models.Model):
             pk=0, ticket=self, kind=Kind.ROUTING_PENDING, created_at=self.created_at
         )
         return [received, waiting]
+
+    def history(self, *, leave_out=()) -> list["TicketEvent"]:
+        """The whole history in order: the entries read from the ticket, then
+        the stored events, without the kinds in ``leave_out``."""
+        stored = self.events.select_related("actor", "from_queue").exclude(
+            kind__in=[*TicketEvent.FROM_THE_TICKET, *leave_out]
+        )
+        return [*self.history_start(), *stored]
 
 
 def attachment_path(instance, filename):

@@ -233,16 +233,9 @@ class TicketPageMixin:
                 "conversation": conversation,
                 "ticket_files": ticket_files,
                 # Missed deadlines are support's business, not the subscriber's.
-                "events": [
-                    *ticket.history_start(),
-                    *ticket.events.exclude(
-                        kind__in=[
-                            TicketEvent.Kind.MESSAGE,
-                            TicketEvent.Kind.SLA_BREACHED,
-                            *TicketEvent.FROM_THE_TICKET,
-                        ]
-                    ),
-                ],
+                "events": ticket.history(
+                    leave_out=[TicketEvent.Kind.MESSAGE, TicketEvent.Kind.SLA_BREACHED]
+                ),
                 "message_form": message_form,
                 "rating_form": rating_form,
                 "page_url": self.page_url(ticket),

@@ -1006,8 +1006,8 @@ def test_a_subscriber_gets_letters_in_the_profile_language(
     assert "is received" in mail.outbox[-1].subject
 
 
-def test_windows_1251_text_is_served_with_its_charset(client, user):
-    text = ("Журнал роутера: обрыв PPPoE. " * 4).encode("cp1251")
+def _log_attached_and_downloaded(client, user, name, content):
+    """Attach a file to a new ticket's message as a subscriber; download it."""
     client.force_login(user)
     ticket = TicketFactory(author=user)
     client.post(
@@ -1015,12 +1015,17 @@ def test_windows_1251_text_is_served_with_its_charset(client, user):
         {
             "action": "message",
             "body": "Прикладываю журнал",
-            "attachments": [SimpleUploadedFile("router.log", text)],
+            "attachments": [SimpleUploadedFile(name, content)],
         },
     )
     attachment = ticket.attachments.get()
+    return client.get(f"{detail(ticket)}files/{attachment.pk}/")
 
-    response = client.get(f"{detail(ticket)}files/{attachment.pk}/")
+
+def test_windows_1251_text_is_served_with_its_charset(client, user):
+    text = ("Журнал роутера: обрыв PPPoE. " * 4).encode("cp1251")
+
+    response = _log_attached_and_downloaded(client, user, "router.log", text)
 
     assert response["Content-Type"] == "text/plain; charset=windows-1251"
     assert file_bytes(response).decode("cp1251").startswith("Журнал роутера")
@@ -1031,19 +1036,8 @@ def test_utf16_text_with_its_mark_is_served_as_utf16(client, user, encoding):
     text = "Журнал роутера: обрыв PPPoE, ошибка 651.\n" * 3
     mark = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
     data = mark.get(encoding, b"") + text.encode(encoding)
-    client.force_login(user)
-    ticket = TicketFactory(author=user)
-    client.post(
-        detail(ticket),
-        {
-            "action": "message",
-            "body": "Прикладываю журнал",
-            "attachments": [SimpleUploadedFile("router.txt", data)],
-        },
-    )
-    attachment = ticket.attachments.get()
 
-    response = client.get(f"{detail(ticket)}files/{attachment.pk}/")
+    response = _log_attached_and_downloaded(client, user, "router.txt", data)
 
     assert response["Content-Type"] == "text/plain; charset=utf-16"
     assert file_bytes(response).decode("utf-16") == text
